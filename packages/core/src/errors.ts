@@ -1,0 +1,125 @@
+/** The stable `code` of each bigbuff error class. */
+export type BigbuffErrorCode =
+  | 'ERR_BIGBUFF_CLOSED'
+  | 'ERR_BIGBUFF_NOTHING_TO_COMMIT'
+  | 'ERR_BIGBUFF_NOTHING_TO_ROLLBACK'
+  | 'ERR_BIGBUFF_CONSUMER_BEHIND'
+
+const CODES: ReadonlySet<string> = new Set<BigbuffErrorCode>([
+  'ERR_BIGBUFF_CLOSED',
+  'ERR_BIGBUFF_NOTHING_TO_COMMIT',
+  'ERR_BIGBUFF_NOTHING_TO_ROLLBACK',
+  'ERR_BIGBUFF_CONSUMER_BEHIND',
+])
+
+/**
+ * The base of every state error a caller is expected to handle. Test with
+ * {@link isBigbuffError} rather than `instanceof`, which fails across two copies of this package.
+ */
+export class BigbuffError extends Error {
+  /** A stable string naming the condition, e.g. `ERR_BIGBUFF_CLOSED`. */
+  readonly code: BigbuffErrorCode
+
+  /**
+   * @param code - the stable code.
+   * @param message - a human-readable description.
+   * @param options - `cause`, as for `Error`.
+   */
+  constructor(code: BigbuffErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+    this.name = 'BigbuffError'
+  }
+}
+
+/**
+ * An operation on a closed producer, consumer, channel or pub-sub.
+ * @example
+ * ```ts
+ * await buffer.close()
+ * await buffer.put(1) // rejects ClosedError
+ * ```
+ */
+export class ClosedError extends BigbuffError {
+  /** @param message - what was closed; defaults to a generic message. */
+  constructor(message = 'Cannot proceed: closed', options?: ErrorOptions) {
+    super('ERR_BIGBUFF_CLOSED', message, options)
+    this.name = 'ClosedError'
+  }
+}
+
+/** `commit()` with nothing read since the last commit or rollback. */
+export class NothingToCommitError extends BigbuffError {
+  /** @param message - defaults to a generic message. */
+  constructor(message = 'Cannot commit: nothing is pending', options?: ErrorOptions) {
+    super('ERR_BIGBUFF_NOTHING_TO_COMMIT', message, options)
+    this.name = 'NothingToCommitError'
+  }
+}
+
+/** `rollback()` with nothing read since the last commit or rollback. */
+export class NothingToRollbackError extends BigbuffError {
+  /** @param message - defaults to a generic message. */
+  constructor(message = 'Cannot roll back: nothing is pending', options?: ErrorOptions) {
+    super('ERR_BIGBUFF_NOTHING_TO_ROLLBACK', message, options)
+    this.name = 'NothingToRollbackError'
+  }
+}
+
+/** What a {@link ConsumerBehindError} reports about the consumer's position. */
+export interface ConsumerBehindDetails {
+  /** The consumer's absolute cursor (values ever read, counted from the first value ever put). */
+  readonly offset: number
+  /** How many values behind the front of the retained values the cursor is (> 0). */
+  readonly behind: number
+}
+
+/**
+ * The consumer's cursor points at values a cleaner already dropped: it fell behind a forced trim.
+ */
+export class ConsumerBehindError extends BigbuffError {
+  /** The consumer's absolute cursor. */
+  readonly offset: number
+  /** How far behind the front of the retained values the cursor is. */
+  readonly behind: number
+
+  /**
+   * @param details - the cursor and how far behind it is.
+   * @param message - defaults to a message naming both.
+   */
+  constructor(details: ConsumerBehindDetails, message?: string, options?: ErrorOptions) {
+    super(
+      'ERR_BIGBUFF_CONSUMER_BEHIND',
+      message ??
+        `Cannot get: consumer at offset ${details.offset} is ${details.behind} behind the retained values`,
+      options,
+    )
+    this.name = 'ConsumerBehindError'
+    this.offset = details.offset
+    this.behind = details.behind
+  }
+}
+
+/**
+ * Whether `error` is a bigbuff error, optionally with a given `code`.
+ *
+ * - Recognises errors by their `code`, so it works when two copies of `@bigbuff/core` are loaded
+ *   (ESM and CJS), where `instanceof` fails.
+ *
+ * @param error - anything caught.
+ * @param code - narrow to one condition.
+ * @returns true when `error` is an `Error` carrying a bigbuff `code` (equal to `code` if given).
+ * @example
+ * ```ts
+ * try { await consumer.get() } catch (e) {
+ *   if (isBigbuffError(e, 'ERR_BIGBUFF_CLOSED')) return
+ *   throw e
+ * }
+ * ```
+ */
+export function isBigbuffError(error: unknown, code?: BigbuffErrorCode): error is BigbuffError {
+  if (!(error instanceof Error)) return false
+  const actual: unknown = (error as { code?: unknown }).code
+  if (typeof actual !== 'string' || !CODES.has(actual)) return false
+  return code === undefined || actual === code
+}

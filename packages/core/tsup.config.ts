@@ -1,0 +1,3 @@
+import { packageConfig } from '../../scripts/tsup-shared.ts'
+
+export default packageConfig()

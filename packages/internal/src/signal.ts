@@ -1,0 +1,31 @@
+/**
+ * Adds a one-shot `abort` listener and returns the function that removes it. Does nothing (and
+ * returns a no-op) without a signal.
+ */
+export function listenAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
+  if (!signal) return noop
+  signal.addEventListener('abort', listener, { once: true })
+  return () => signal.removeEventListener('abort', listener)
+}
+
+/** A function that does nothing. */
+export function noop(): void {}
+
+/** Marks a promise as handled so a rejection nobody awaits is never reported as unhandled. */
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.then(noop, noop)
+  return promise
+}
+
+/** Reports an error nobody listens to the way an unhandled `error` event would: thrown in a fresh task. */
+export function rethrowAsync(error: unknown): void {
+  queueMicrotask(() => {
+    throw error
+  })
+}
+
+/** Calls `unref()` on a timer handle where the runtime has it, so housekeeping never keeps a process alive. */
+export function unrefTimer(timer: unknown): void {
+  const handle = timer as { unref?: () => void } | undefined
+  if (handle && typeof handle.unref === 'function') handle.unref()
+}
