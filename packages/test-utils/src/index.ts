@@ -1,1 +1,2 @@
-export {}
+export type { ConsumerContractOptions, ConsumerContractSubject } from './consumer-contract.js'
+export { describeConsumerContract } from './consumer-contract.js'
