@@ -1,1 +1,4 @@
-export {}
+export type { BigBufferOptions } from './big-buffer.js'
+export { BigBuffer } from './big-buffer.js'
+export type { Cleaner, CleanerConfig, FixedBufferCleanerNotification } from './cleaner.js'
+export { DEFAULT_CLEANER_COOLDOWN, defaultCleaner, fixedBufferCleaner } from './cleaner.js'
