@@ -1,0 +1,60 @@
+/// <reference types="node" />
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+
+const dir = mkdtempSync(join(tmpdir(), 'bigbuff-workers-memory-'))
+beforeAll(async () => {
+  await build({
+    entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['@bigbuff/source'],
+    outfile: join(dir, 'workers.mjs'),
+    logLevel: 'silent',
+  })
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Heap bytes retained per queued job, measured in a fresh `node --expose-gc` on the bundled source. */
+function bytesPerQueuedJob(withSignal: boolean): number {
+  const script = join(dir, `measure-${withSignal}.mjs`)
+  writeFileSync(
+    script,
+    `import { Workers } from './workers.mjs'
+const N = 50_000
+const workers = new Workers()
+workers.call(1, () => new Promise(() => {}))
+const work = () => 1
+const signals = Array.from({ length: N }, () => (${withSignal} ? new AbortController().signal : undefined))
+const held = new Array(N)
+gc(); gc()
+const before = process.memoryUsage().heapUsed
+for (let i = 0; i < N; i++) held[i] = workers.call(1, work, { signal: signals[i] })
+gc(); gc()
+const after = process.memoryUsage().heapUsed
+if (workers.pending !== N) throw new Error('jobs were not queued')
+console.log((after - before) / N)
+`,
+  )
+  const out = execFileSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' })
+  return Number(out.trim())
+}
+
+it('a queued Workers job retains at most 300 bytes', () => {
+  const bytes = bytesPerQueuedJob(false)
+  expect(bytes).toBeGreaterThan(50)
+  expect(bytes).toBeLessThanOrEqual(300)
+})
+
+it('a queued Workers job with its own signal stays within the cost of one abort listener more', () => {
+  const plain = bytesPerQueuedJob(false)
+  const withSignal = bytesPerQueuedJob(true)
+  expect(withSignal).toBeGreaterThan(plain)
+  expect(withSignal).toBeLessThanOrEqual(plain + 300)
+})

@@ -1,0 +1,219 @@
+import type { SignalOptions, WorkContext } from '@bigbuff/core'
+import { assertFunction, assertPositiveInteger, type Deferred, deferred, signalOf } from '@bigbuff/internal'
+
+const CALL = 'call Workers.call()'
+const WRAP = 'call Workers.wrap()'
+const ONCE: AddEventListenerOptions = { once: true }
+
+/**
+ * A pool of workers whose size can change with every call: jobs queue in FIFO order and at most
+ * `count` of them run at once, where `count` is the one given by the latest call.
+ *
+ * - Jobs start in the order they were queued. A job starts synchronously inside `call()` when a
+ *   worker is free, otherwise as soon as one frees up.
+ * - The latest `count` wins for every queued job: raising it starts more jobs at once; lowering it
+ *   never interrupts a running job — surplus workers stop as their jobs finish.
+ * - A job's outcome settles only its own call; a work function that throws counts as a rejection.
+ * - Aborting a queued job removes it from the queue and rejects its call with `signal.reason`;
+ *   aborting a running job aborts the `signal` its work received, and the call settles as the work does.
+ * - Workers exist only while there is work: an idle pool holds no timers and no pending promises.
+ *
+ * @example
+ * ```ts
+ * const workers = new Workers()
+ * const pages = await Promise.all(urls.map((url) => workers.call(4, ({ signal }) => fetch(url, { signal }))))
+ * ```
+ */
+export class Workers {
+  #pool = new Pool()
+
+  /** Jobs running now (live workers). */
+  get count(): number {
+    return this.#pool.running
+  }
+
+  /** Jobs queued and not started yet. */
+  get pending(): number {
+    return this.#pool.pending
+  }
+
+  /**
+   * Queues `work` and resolves with its result once a worker has run it.
+   *
+   * @param count - how many jobs may run at once from now on, for every queued job (a positive integer).
+   * @param work - receives `{ signal }`: the caller's signal, or one that never aborts.
+   * @param options - `signal` removes the job while it is queued, or aborts its work's signal once it runs.
+   * @returns the work's value, or its error (the same object).
+   * @throws (as a rejection) `RangeError` for a `count` that is not a positive integer, `TypeError` for a
+   * non-function `work` or bad options, and `signal.reason` when the signal aborts before the work starts.
+   * @example
+   * ```ts
+   * const user = await workers.call(2, ({ signal }) => loadUser(id, { signal }), { signal })
+   * ```
+   */
+  call<T>(
+    count: number,
+    work: (context: WorkContext) => T | PromiseLike<T>,
+    options?: SignalOptions,
+  ): Promise<T> {
+    let signal: AbortSignal | undefined
+    try {
+      assertPositiveInteger(count, CALL, 'count')
+      assertFunction(work, CALL, 'work')
+      signal = signalOf(options, CALL)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    return this.#pool.add(count, work, undefined, signal)
+  }
+
+  /**
+   * Returns a function that runs `fn` through this pool, `count` at once, passing its arguments through.
+   *
+   * @param count - as for {@link Workers.call} (a positive integer), validated now.
+   * @param fn - the function to run; it receives the wrapper's arguments unchanged.
+   * @returns a function returning a promise of `fn`'s result.
+   * @throws `RangeError` for a `count` that is not a positive integer, `TypeError` for a non-function `fn`.
+   * @example
+   * ```ts
+   * const upload = workers.wrap(2, (file: File) => put(file))
+   * await Promise.all(files.map(upload))
+   * ```
+   */
+  wrap<A extends unknown[], T>(
+    count: number,
+    fn: (...args: A) => T | PromiseLike<T>,
+  ): (...args: A) => Promise<T> {
+    assertPositiveInteger(count, WRAP, 'count')
+    assertFunction(fn, WRAP, 'fn')
+    const pool = this.#pool
+    return (...args: A) => pool.add(count, fn as (...args: unknown[]) => T | PromiseLike<T>, args, undefined)
+  }
+
+  /**
+   * Resolves once no job is running or queued: at once when the pool is idle.
+   *
+   * @returns a promise that never rejects.
+   * @example
+   * ```ts
+   * for (const item of items) void workers.call(8, () => handle(item)).catch(report)
+   * await workers.wait()
+   * ```
+   */
+  wait(): Promise<void> {
+    return this.#pool.idle()
+  }
+}
+
+/** One queued job; it is its own abort listener, so a job costs no closure. */
+class Job {
+  fn: Function
+  args: unknown[] | undefined
+  signal: AbortSignal | undefined
+  pool: Pool
+  resolve!: (value: unknown) => void
+  prev: Job | undefined = undefined
+  next: Job | undefined = undefined
+
+  constructor(fn: Function, args: unknown[] | undefined, signal: AbortSignal | undefined, pool: Pool) {
+    this.fn = fn
+    this.args = args
+    this.signal = signal
+    this.pool = pool
+  }
+
+  handleEvent(): void {
+    this.pool.cancel(this)
+  }
+}
+
+/** A work context for a job without a caller signal: its never-aborting signal is made on first use. */
+class QuietContext implements WorkContext {
+  #signal: AbortSignal | undefined
+  get signal(): AbortSignal {
+    return (this.#signal ??= new AbortController().signal)
+  }
+}
+
+class Pool {
+  running = 0
+  pending = 0
+  #target = 1
+  #head: Job | undefined
+  #tail: Job | undefined
+  #idle: Deferred<void> | undefined
+  readonly #done = (): void => {
+    this.running--
+    this.#pump()
+  }
+
+  add<T>(
+    count: number,
+    fn: Function,
+    args: unknown[] | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const job = new Job(fn, args, signal, this)
+    const promise = new Promise<T>((resolve) => {
+      job.resolve = resolve as (value: unknown) => void
+    })
+    this.#target = count
+    if (this.#tail) {
+      job.prev = this.#tail
+      this.#tail.next = job
+    } else this.#head = job
+    this.#tail = job
+    this.pending++
+    signal?.addEventListener('abort', job, ONCE)
+    this.#pump()
+    return promise
+  }
+
+  cancel(job: Job): void {
+    this.#unlink(job)
+    job.resolve(Promise.reject((job.signal as AbortSignal).reason))
+  }
+
+  idle(): Promise<void> {
+    if (this.running === 0 && this.pending === 0) return Promise.resolve()
+    return (this.#idle ??= deferred<void>()).promise
+  }
+
+  #pump(): void {
+    let job: Job | undefined
+    while (this.running < this.#target && (job = this.#head)) {
+      this.#unlink(job)
+      this.#start(job)
+    }
+    if (this.running === 0 && this.#idle) {
+      this.#idle.resolve()
+      this.#idle = undefined
+    }
+  }
+
+  #start(job: Job): void {
+    this.running++
+    const signal = job.signal
+    if (signal) signal.removeEventListener('abort', job)
+    const { fn, args } = job
+    let result: Promise<unknown>
+    try {
+      result = Promise.resolve(args ? fn(...args) : fn(signal ? { signal } : new QuietContext()))
+    } catch (error) {
+      result = Promise.reject(error)
+    }
+    job.resolve(result)
+    result.then(this.#done, this.#done)
+  }
+
+  #unlink(job: Job): void {
+    const { prev, next } = job
+    if (prev) prev.next = next
+    else this.#head = next
+    if (next) next.prev = prev
+    else this.#tail = prev
+    job.prev = job.next = undefined
+    this.pending--
+  }
+}
