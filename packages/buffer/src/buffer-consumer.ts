@@ -92,8 +92,9 @@ export class BufferConsumer<T> implements Consumer<T>, RegisteredConsumer {
       const waiter: Waiter<T> = { resolve, reject, signal, onAbort: undefined }
       const node = this.#waiters.push(waiter)
       if (signal !== undefined) {
+        // The listener is removed whenever the waiter is settled, so the node is still queued here.
         waiter.onAbort = () => {
-          if (!this.#waiters.remove(node)) return
+          this.#waiters.remove(node)
           if (this.#waiters.length === 0) this.#state.watch(this, false)
           reject(signal.reason)
         }
