@@ -1,1 +1,8 @@
-export {}
+export type { ReceiveResult } from './chan.js'
+export { Chan } from './chan.js'
+export { ChannelConsumer } from './channel-consumer.js'
+export { Notifier } from './notifier.js'
+export { PubSub } from './pub-sub.js'
+export type { SelectCase, SelectResult } from './select.js'
+export { receiveCase, select, sendCase, trySelect } from './select.js'
+export type { Subscription } from './subscription.js'

@@ -1,0 +1,347 @@
+import {
+  ClosedError,
+  type Consumer,
+  NothingToCommitError,
+  NothingToRollbackError,
+  type SignalOptions,
+} from '@bigbuff/core'
+import { type Deferred, deferred, invalid, RingQueue, signalOf, WaiterQueue } from '@bigbuff/internal'
+import { Chan } from './chan.js'
+import { pause } from './internal/macrotask.js'
+import { PendingGet } from './internal/pending-get.js'
+
+const GET_CLOSED = 'Cannot get: consumer closed'
+const GET_EXHAUSTED = 'Cannot get: source exhausted'
+
+/**
+ * A {@link Consumer} with commit and rollback over any source: a {@link Chan}, an `AsyncIterable` or
+ * an `Iterable` (Go's `Channel`).
+ *
+ * - Values pulled from the source stay in an internal buffer until committed; `rollback()` delivers
+ *   them again first, in order. `buffered()` shows them.
+ * - The source is read one value at a time, only when a `get()` needs one.
+ * - No value is lost: when a `get()` is aborted while the source is producing, the value that
+ *   arrives is kept for the next `get()`. Nothing the source did not produce is ever returned.
+ * - When the source is exhausted and nothing is left to deliver, `get()` rejects `ClosedError`; the
+ *   consumer stays open (`closed` is false) and a rollback makes the values available again.
+ * - A source that throws rejects one `get()` with that error, then counts as exhausted.
+ * - `close()` rejects waiting `get()`s, stops reading (cancelling a waiting receive on a `Chan`
+ *   source) and calls the source iterator's `return()`; afterwards `commit()` and `rollback()` reject
+ *   `ClosedError` and `buffered()` still returns what was received but not committed, including a
+ *   value that was in flight when `close()` was called.
+ * - Closing the consumer never closes a `Chan` source.
+ *
+ * @typeParam T - the values read.
+ * @example
+ * ```ts
+ * const consumer = new ChannelConsumer(lines) // any (async) iterable or Chan
+ * const line = await consumer.get()
+ * await store(line)
+ * await consumer.commit()
+ * ```
+ */
+export class ChannelConsumer<T> implements Consumer<T> {
+  /** Received and not committed: the first `#cursor` were delivered. */
+  readonly #values = new RingQueue<T>()
+  readonly #getters = new WaiterQueue<PendingGet<T>>()
+  readonly #done: Deferred<void> = deferred<void>()
+  readonly #chan: Chan<T> | undefined
+  readonly #iterable: AsyncIterable<T> | Iterable<T> | undefined
+  #iterator: AsyncIterator<T> | Iterator<T> | undefined
+  #isAsync = false
+  #cursor = 0
+  #pulling = false
+  #exhausted = false
+  #failure: { readonly error: unknown } | undefined
+  #closed = false
+  #stopChan: AbortController | undefined
+  #signal: AbortSignal | undefined
+
+  /**
+   * @param source - a `Chan`, or any `AsyncIterable` or `Iterable`; it is not read until a `get()`.
+   * @param options - `signal` closes the consumer when it aborts (at once if already aborted).
+   * @throws TypeError when `source` is neither a `Chan` nor iterable, or options are bad.
+   */
+  constructor(source: Chan<T> | AsyncIterable<T> | Iterable<T>, options?: SignalOptions) {
+    const action = 'create channel consumer'
+    const signal = signalOf(options, action)
+    if (source instanceof Chan) {
+      this.#chan = source
+    } else if (isFunction(source, Symbol.asyncIterator) || isFunction(source, Symbol.iterator)) {
+      this.#iterable = source
+    } else {
+      throw new TypeError(invalid(action, 'source must be a Chan, an AsyncIterable or an Iterable', source))
+    }
+    if (signal === undefined) return
+    if (signal.aborted) {
+      void this.close()
+    } else {
+      this.#signal = signal
+      signal.addEventListener('abort', this.#onAbort)
+    }
+  }
+
+  /** Values read by `get()` since the last commit or rollback. */
+  get pending(): number {
+    return this.#cursor
+  }
+
+  /** True from the moment `close()` is called. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** Resolves once closing has finished; the same promise `close()` returns. Never rejects. */
+  get done(): Promise<void> {
+    return this.#done.promise
+  }
+
+  /**
+   * Returns the next value: one rolled back or not yet delivered first, else the next from the
+   * source.
+   *
+   * - Concurrent `get()`s are served in call order; the source is read one value at a time.
+   * @param options - `signal` aborts the wait; a value the source produces after that is kept.
+   * @returns the value.
+   * @throws (rejects) ClosedError when the consumer is closed, or the source is exhausted with
+   *   nothing left to deliver; the source's own error, once; `signal.reason` on abort.
+   * @example
+   * ```ts
+   * const value = await consumer.get({ signal: AbortSignal.timeout(5000) })
+   * ```
+   */
+  get(options?: SignalOptions): Promise<T> {
+    let signal: AbortSignal | undefined
+    if (options !== undefined) {
+      try {
+        signal = signalOf(options, 'get')
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      if (signal?.aborted) return Promise.reject(signal.reason)
+    }
+    if (this.#closed) return Promise.reject(new ClosedError(GET_CLOSED))
+    if (this.#getters.length === 0) {
+      if (this.#cursor < this.#values.length || this.#readSync()) {
+        const value = this.#values.at(this.#cursor++) as T
+        const turn = pause()
+        return turn === undefined ? Promise.resolve(value) : turn.then(() => value)
+      }
+      if (this.#exhausted) return this.#rejectExhausted()
+    }
+    const getter = new PendingGet<T>(this.#getters, signal)
+    this.#pull()
+    return getter.promise
+  }
+
+  /**
+   * Makes every value read so far durable: they leave the buffer and are never delivered again.
+   * @throws (rejects) NothingToCommitError when nothing is pending; ClosedError after `close()`.
+   * @example
+   * ```ts
+   * await consumer.commit()
+   * ```
+   */
+  commit(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError('Cannot commit: consumer closed'))
+    if (this.#cursor === 0) return Promise.reject(new NothingToCommitError())
+    for (let i = this.#cursor; i > 0; i--) this.#values.shift()
+    this.#cursor = 0
+    return Promise.resolve()
+  }
+
+  /**
+   * Rewinds to the last commit: the values read since are delivered again, in order, before
+   * anything new.
+   * @throws (rejects) NothingToRollbackError when nothing is pending; ClosedError after `close()`.
+   * @example
+   * ```ts
+   * await consumer.rollback()
+   * ```
+   */
+  rollback(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError('Cannot roll back: consumer closed'))
+    if (this.#cursor === 0) return Promise.reject(new NothingToRollbackError())
+    this.#cursor = 0
+    this.#serve()
+    return Promise.resolve()
+  }
+
+  /**
+   * What was received from the source and not committed, in order: the values read since the last
+   * commit, then any not delivered yet.
+   * @returns a new array.
+   * @example
+   * ```ts
+   * await consumer.close()
+   * requeue(consumer.buffered())
+   * ```
+   */
+  buffered(): T[] {
+    return this.#values.toArray()
+  }
+
+  /**
+   * Closes the consumer, once: waiting `get()`s reject `ClosedError`, reading stops and the source
+   * iterator's `return()` is called (its error, if any, is ignored; a `Chan` source stays open).
+   * @returns the same promise every time, resolved when the source iterator has returned.
+   * @example
+   * ```ts
+   * await consumer.close()
+   * ```
+   */
+  close(): Promise<void> {
+    if (this.#closed) return this.#done.promise
+    this.#closed = true
+    this.#signal?.removeEventListener('abort', this.#onAbort)
+    for (const getter of this.#getters.drain()) getter.reject(new ClosedError(GET_CLOSED))
+    this.#stopChan?.abort()
+    const iterator = this.#iterator
+    if (iterator !== undefined && !this.#exhausted) {
+      this.#exhausted = true
+      let returned: unknown
+      try {
+        returned = iterator.return?.()
+      } catch {
+        returned = undefined
+      }
+      const finish = (): void => this.#done.resolve()
+      Promise.resolve(returned).then(finish, finish)
+    } else {
+      this.#done.resolve()
+    }
+    return this.#done.promise
+  }
+
+  /** Closes the consumer, so `await using` works. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
+  /** Reads one value synchronously from a sync iterable; false when it must be read asynchronously. */
+  #readSync(): boolean {
+    if (this.#exhausted || this.#chan !== undefined) return false
+    const iterator = this.#iterator ?? this.#open()
+    if (this.#isAsync) return false
+    let result: IteratorResult<T>
+    try {
+      result = (iterator as Iterator<T>).next()
+    } catch (error) {
+      this.#fail(error)
+      return false
+    }
+    if (result.done) {
+      this.#exhausted = true
+      return false
+    }
+    this.#values.push(result.value)
+    return true
+  }
+
+  #open(): AsyncIterator<T> | Iterator<T> {
+    const iterable = this.#iterable as AsyncIterable<T> | Iterable<T>
+    this.#isAsync = isFunction(iterable, Symbol.asyncIterator)
+    const iterator = this.#isAsync
+      ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : (iterable as Iterable<T>)[Symbol.iterator]()
+    this.#iterator = iterator
+    return iterator
+  }
+
+  /** Starts one asynchronous read when a getter waits and none is in flight. */
+  #pull(): void {
+    if (this.#pulling || this.#exhausted || this.#closed || this.#getters.length === 0) return
+    const chan = this.#chan
+    if (chan !== undefined) {
+      this.#pulling = true
+      this.#stopChan ??= new AbortController()
+      chan.receive({ signal: this.#stopChan.signal }).then(this.#onValue, this.#onChanError)
+      return
+    }
+    const iterator = this.#iterator ?? this.#open()
+    let step: unknown
+    try {
+      step = iterator.next()
+    } catch (error) {
+      this.#fail(error)
+      this.#serve()
+      return
+    }
+    this.#pulling = true
+    Promise.resolve(step).then(this.#onStep, this.#onError)
+  }
+
+  readonly #onAbort = (): void => {
+    void this.close()
+  }
+
+  readonly #onStep = (step: unknown): void => {
+    if (typeof step !== 'object' || step === null) {
+      this.#onError(new TypeError(invalid('get', 'the source iterator must return an object', step)))
+    } else if ((step as IteratorResult<T>).done) {
+      this.#pulling = false
+      this.#exhausted = true
+      this.#serve()
+    } else {
+      this.#onValue((step as IteratorYieldResult<T>).value)
+    }
+  }
+
+  readonly #onValue = (value: T): void => {
+    this.#pulling = false
+    this.#values.push(value)
+    this.#serve()
+    this.#pull()
+  }
+
+  readonly #onChanError = (error: unknown): void => {
+    this.#pulling = false
+    if (this.#closed) return
+    if (error instanceof ClosedError) this.#exhausted = true
+    else this.#fail(error)
+    this.#serve()
+  }
+
+  readonly #onError = (error: unknown): void => {
+    this.#pulling = false
+    if (this.#closed) return
+    this.#fail(error)
+    this.#serve()
+  }
+
+  #fail(error: unknown): void {
+    this.#exhausted = true
+    this.#failure = { error }
+  }
+
+  /** Hands available values to waiting getters, in order; ends them once the source is exhausted. */
+  #serve(): void {
+    const getters = this.#getters
+    while (getters.length > 0 && this.#cursor < this.#values.length) {
+      ;(getters.shift() as PendingGet<T>).resolve(this.#values.at(this.#cursor++) as T)
+    }
+    if (!this.#exhausted) return
+    for (let getter = getters.shift(); getter !== undefined; getter = getters.shift()) {
+      getter.reject(this.#takeFailure())
+    }
+  }
+
+  #rejectExhausted(): Promise<never> {
+    return Promise.reject(this.#takeFailure())
+  }
+
+  /** The source's error for the first get() after it threw, `ClosedError` for the rest. */
+  #takeFailure(): unknown {
+    const failure = this.#failure
+    this.#failure = undefined
+    return failure === undefined ? new ClosedError(GET_EXHAUSTED) : failure.error
+  }
+}
+
+function isFunction(value: unknown, key: symbol): boolean {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as Record<symbol, unknown>)[key] === 'function'
+  )
+}

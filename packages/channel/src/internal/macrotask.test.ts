@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+
+type MacrotaskModule = typeof import('./macrotask.js')
+
+/** A fresh copy of the module, so it captures the globals as they are now. */
+async function load(): Promise<MacrotaskModule> {
+  vi.resetModules()
+  return import('./macrotask.js')
+}
+
+/** Calls pause() until it asks for a turn; returns how many calls that took. */
+function callsUntilTurn(module: MacrotaskModule, limit: number): number {
+  for (let i = 1; i <= limit; i++) if (module.pause() !== undefined) return i
+  return -1
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
+
+describe('pause()', () => {
+  it('pause() asks for a turn after SLICE_OPERATIONS operations when the clock is frozen', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] })
+    const module = await load()
+    expect(callsUntilTurn(module, module.SLICE_OPERATIONS * 2)).toBe(module.SLICE_OPERATIONS)
+  })
+
+  it('pause() hands every operation the same turn until the event loop has run', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] })
+    const module = await load()
+    callsUntilTurn(module, module.SLICE_OPERATIONS)
+    const turn = module.pause()
+    expect(turn).toBeInstanceOf(Promise)
+    expect(module.pause()).toBe(turn)
+    await turn
+    expect(module.pause()).toBeUndefined()
+    expect(callsUntilTurn(module, module.SLICE_OPERATIONS * 2)).toBe(module.SLICE_OPERATIONS - 1)
+  })
+
+  it('pause() asks for a turn once a slice of SLICE_MS has passed', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] })
+    const module = await load()
+    expect(callsUntilTurn(module, 100)).toBe(-1)
+    vi.advanceTimersByTime(module.SLICE_MS)
+    // The clock is read every 32 operations.
+    expect(callsUntilTurn(module, 100)).toBe(28)
+  })
+
+  it('pause() falls back to Date.now() without performance', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.stubGlobal('performance', undefined)
+    const module = await load()
+    expect(callsUntilTurn(module, 100)).toBe(-1)
+    vi.advanceTimersByTime(module.SLICE_MS)
+    expect(callsUntilTurn(module, 100)).toBe(28)
+  })
+
+  it('pause() turns through the setTimeout captured at load when MessageChannel is missing', async () => {
+    vi.stubGlobal('MessageChannel', undefined)
+    const module = await load()
+    vi.useFakeTimers({ toFake: ['performance', 'Date', 'setTimeout'] })
+    callsUntilTurn(module, module.SLICE_OPERATIONS)
+    const turn = module.pause() as Promise<void>
+    // The captured setTimeout is the real one: the faked global is never used.
+    expect(vi.getTimerCount()).toBe(0)
+    await turn
+    expect(module.pause()).toBeUndefined()
+  })
+})

@@ -1,0 +1,114 @@
+/**
+ * The anti-starvation rule shared by every channel operation.
+ *
+ * Promise callbacks run on the microtask queue, which the event loop drains completely before it
+ * runs a timer or an I/O callback. Two parties that only await each other (a sender and a receiver
+ * in a loop) never leave that queue, so nothing else would ever run. Every operation that completes
+ * at once calls {@link pause}; once a slice of {@link SLICE_MS} ms or {@link SLICE_OPERATIONS}
+ * operations has passed since the last macrotask turn, operations settle only after one turn of the
+ * event loop. The value has already moved by then: only the settling is late, never the order.
+ */
+
+/** Wall-clock length of a slice of uninterrupted channel activity, in ms. */
+export const SLICE_MS = 4
+
+/** Operations per slice at most, so a frozen (faked) clock still gets turns. */
+export const SLICE_OPERATIONS = 16_384
+
+/** How often (in operations) the clock is read; a power of two. */
+const CLOCK_EVERY = 32
+
+type Clock = () => number
+
+// Captured when the module loads, so fake timers installed later do not freeze the slice clock.
+const clock: Clock = captureClock()
+const capturedSetTimeout = globalThis.setTimeout
+
+let operations = 0
+let sliceStart = clock()
+let turn: Promise<void> | undefined
+let resume: (() => void) | undefined
+let hop: ((wake: () => void) => void) | undefined
+
+/**
+ * Counts one operation that is about to complete at once. Returns `undefined` when it may settle
+ * now, or a promise to settle after when the event loop is due a turn.
+ */
+export function pause(): Promise<void> | undefined {
+  if (turn !== undefined) return turn
+  if ((++operations & (CLOCK_EVERY - 1)) !== 0) return undefined
+  if (operations < SLICE_OPERATIONS && clock() - sliceStart < SLICE_MS) return undefined
+  turn = new Promise<void>(startTurn)
+  return turn
+}
+
+function startTurn(wake: () => void): void {
+  resume = wake
+  hop ??= createHop()
+  hop(endTurn)
+}
+
+function endTurn(): void {
+  const wake = resume as () => void
+  resume = undefined
+  turn = undefined
+  operations = 0
+  sliceStart = clock()
+  wake()
+}
+
+/**
+ * One macrotask turn. `MessageChannel` is not faked by fake-timer libraries and costs microseconds;
+ * two ports are used in alternation because Node.js delivers up to 1000 messages posted to one
+ * port within a single event-loop turn, which would never let timers run.
+ */
+function createHop(): (wake: () => void) => void {
+  if (typeof MessageChannel === 'function') {
+    const first = openPort()
+    const second = openPort()
+    let flip = false
+    return (wake) => {
+      flip = !flip
+      const port = flip ? first : second
+      port.wake = wake
+      refPort(port.receiver, true)
+      port.sender.postMessage(null)
+    }
+  }
+  return (wake) => {
+    capturedSetTimeout(wake, 0)
+  }
+}
+
+interface Port {
+  readonly sender: MessagePort
+  readonly receiver: MessagePort
+  wake: (() => void) | undefined
+}
+
+function openPort(): Port {
+  const channel = new MessageChannel()
+  const port: Port = { sender: channel.port2, receiver: channel.port1, wake: undefined }
+  channel.port1.onmessage = () => {
+    const wake = port.wake as () => void
+    port.wake = undefined
+    refPort(port.receiver, false)
+    wake()
+  }
+  refPort(port.receiver, false)
+  return port
+}
+
+/** A listening port keeps a Node.js process alive: only while a turn is pending. */
+function refPort(port: MessagePort, on: boolean): void {
+  const handle = port as MessagePort & { ref?: () => void; unref?: () => void }
+  if (on) handle.ref?.()
+  else handle.unref?.()
+}
+
+function captureClock(): Clock {
+  const performance = globalThis.performance
+  if (performance !== undefined && typeof performance.now === 'function')
+    return performance.now.bind(performance)
+  return Date.now
+}

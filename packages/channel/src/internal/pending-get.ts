@@ -1,0 +1,40 @@
+import type { WaiterNode, WaiterQueue } from '@bigbuff/internal'
+import { ONCE } from './waiters.js'
+
+/** A `ChannelConsumer.get()` waiting for the source. */
+export class PendingGet<T> {
+  readonly promise: Promise<T>
+  readonly #queue: WaiterQueue<PendingGet<T>>
+  readonly #node: WaiterNode<PendingGet<T>>
+  readonly #signal: AbortSignal | undefined
+  #resolve!: (value: T) => void
+  #reject!: (reason: unknown) => void
+
+  constructor(queue: WaiterQueue<PendingGet<T>>, signal: AbortSignal | undefined) {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+    this.#queue = queue
+    this.#signal = signal
+    this.#node = queue.push(this)
+    signal?.addEventListener('abort', this, ONCE)
+  }
+
+  /** Precondition: already out of the queue. */
+  resolve(value: T): void {
+    this.#signal?.removeEventListener('abort', this)
+    this.#resolve(value)
+  }
+
+  /** Precondition: already out of the queue. */
+  reject(reason: unknown): void {
+    this.#signal?.removeEventListener('abort', this)
+    this.#reject(reason)
+  }
+
+  /** The signal aborted: leave the queue; whatever the source produces stays for the next get(). */
+  handleEvent(): void {
+    if (this.#queue.remove(this.#node)) this.#reject((this.#signal as AbortSignal).reason)
+  }
+}

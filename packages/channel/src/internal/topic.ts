@@ -1,0 +1,137 @@
+import { assertCapacity, assertOptions, signalOf } from '@bigbuff/internal'
+import { Chan, internals } from '../chan.js'
+import type { Subscription } from '../subscription.js'
+import { pause } from './macrotask.js'
+import { PublishOp } from './publish-op.js'
+import { DONE, ONCE } from './waiters.js'
+
+/** What `subscribe()` accepts. */
+export interface SubscribeOptions {
+  readonly signal?: AbortSignal | undefined
+  readonly capacity?: number
+}
+
+const RESOLVED_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE)
+
+/**
+ * The subscriptions of one pub-sub (or one notifier key) and publishing to them. Each subscription
+ * is a channel of its capacity; a publish offers the value to each and parks on those that cannot
+ * take it yet.
+ */
+export class Topic<T> {
+  /** Unordered; a leaving subscription swaps in the last one, so removal is O(1). */
+  readonly #subscriptions: TopicSubscription<T>[] = []
+  readonly #onEmpty: (() => void) | undefined
+
+  /** @param onEmpty - called when the last subscription leaves. */
+  constructor(onEmpty?: () => void) {
+    this.#onEmpty = onEmpty
+  }
+
+  get size(): number {
+    return this.#subscriptions.length
+  }
+
+  /** Validates the options of `subscribe()`; throws on bad input. */
+  static parseOptions(options: unknown): { signal: AbortSignal | undefined; capacity: number } {
+    assertOptions(options, 'subscribe')
+    const signal = signalOf(options, 'subscribe')
+    const capacity = (options as SubscribeOptions | undefined)?.capacity ?? 0
+    assertCapacity(capacity, 'subscribe', 'capacity')
+    return { signal, capacity }
+  }
+
+  /** Adds a subscription; an already aborted signal gives an ended one. */
+  subscribe(capacity: number, signal: AbortSignal | undefined): Subscription<T> {
+    const subscription = new TopicSubscription<T>(this, new Chan<T>(capacity), signal)
+    if (signal?.aborted) {
+      internals.discard(subscription.chan)
+    } else {
+      subscription.index = this.#subscriptions.push(subscription) - 1
+      signal?.addEventListener('abort', subscription, ONCE)
+    }
+    return subscription
+  }
+
+  /** Delivers to every current subscription; resolves with how many took the value. */
+  publish(value: T, signal: AbortSignal | undefined): Promise<number> {
+    const subscriptions = this.#subscriptions
+    let delivered = 0
+    let op: PublishOp<T> | undefined
+    for (let i = 0; i < subscriptions.length; i++) {
+      const chan = (subscriptions[i] as TopicSubscription<T>).chan
+      if (internals.offer(chan, value)) delivered++
+      else (op ??= new PublishOp(value, signal)).park(chan)
+    }
+    if (op !== undefined) return op.start(delivered)
+    const turn = pause()
+    return turn === undefined ? Promise.resolve(delivered) : turn.then(() => delivered)
+  }
+
+  /** Ends every subscription, letting each deliver what it buffered. */
+  close(): void {
+    const subscriptions = this.#subscriptions.splice(0)
+    for (const subscription of subscriptions) subscription.end(false)
+  }
+
+  /** Precondition: `subscription` is in this topic. */
+  remove(subscription: TopicSubscription<T>): void {
+    const subscriptions = this.#subscriptions
+    const last = subscriptions.pop() as TopicSubscription<T>
+    if (last !== subscription) {
+      subscriptions[subscription.index] = last
+      last.index = subscription.index
+    }
+    if (subscriptions.length === 0) this.#onEmpty?.()
+  }
+}
+
+/** A subscription: a channel of its capacity that publishes send to. */
+class TopicSubscription<T> implements Subscription<T> {
+  readonly chan: Chan<T>
+  /** Position in the topic's list; -1 once ended. */
+  index = -1
+  readonly #topic: Topic<T>
+  readonly #signal: AbortSignal | undefined
+
+  constructor(topic: Topic<T>, chan: Chan<T>, signal: AbortSignal | undefined) {
+    this.#topic = topic
+    this.chan = chan
+    this.#signal = signal
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    return internals.next(this.chan)
+  }
+
+  return(): Promise<IteratorResult<T, undefined>> {
+    this.unsubscribe()
+    return RESOLVED_DONE
+  }
+
+  unsubscribe(): void {
+    if (this.index >= 0) this.#topic.remove(this)
+    this.end(true)
+  }
+
+  /** Leaves the topic's list (the caller removed it) and ends; `discard` drops buffered values. */
+  end(discard: boolean): void {
+    this.index = -1
+    this.#signal?.removeEventListener('abort', this)
+    if (discard) internals.discard(this.chan)
+    else this.chan.close()
+  }
+
+  /** The subscription's signal aborted. */
+  handleEvent(): void {
+    this.unsubscribe()
+  }
+
+  [Symbol.dispose](): void {
+    this.unsubscribe()
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+}

@@ -1,0 +1,102 @@
+import { ClosedError, type SignalOptions } from '@bigbuff/core'
+import { signalOf } from '@bigbuff/internal'
+import { Topic } from './internal/topic.js'
+import type { Subscription } from './subscription.js'
+
+/**
+ * Fan-out without a backlog: every value published goes to every subscription that exists at that
+ * moment (Go's `ChanCaster` and `ChanPubSub`).
+ *
+ * - `publish` resolves, with the number of subscriptions that took the value, once each one present
+ *   when it was called has taken it (or buffered it, with `capacity` > 0) or ended: a slow
+ *   subscriber holds publishers back (backpressure).
+ * - A new subscription never sees values published before it.
+ * - Each subscription receives values in publish order.
+ * - `close()` is idempotent: each subscription delivers what it already buffered, then ends; a
+ *   publish in flight resolves with the number delivered so far; later `publish` rejects and
+ *   `subscribe` throws `ClosedError`.
+ *
+ * @typeParam T - the values published.
+ * @example
+ * ```ts
+ * const pubsub = new PubSub<string>()
+ * const subscription = pubsub.subscribe()
+ * void pubsub.publish('hello') // resolves with 1 once taken
+ * for await (const message of subscription) console.log(message)
+ * ```
+ */
+export class PubSub<T> implements Disposable {
+  readonly #topic = new Topic<T>()
+  #closed = false
+
+  /** How many subscriptions are active. */
+  get subscribers(): number {
+    return this.#topic.size
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * Delivers a value to every current subscription.
+   * @param value - any value, `undefined` included.
+   * @param options - `signal` stops waiting: subscriptions that already took the value keep it, the
+   *   others never see it.
+   * @returns how many subscriptions took the value (0 when there are none).
+   * @throws (rejects) ClosedError after `close()`; `signal.reason` on abort; TypeError for bad
+   *   options.
+   * @example
+   * ```ts
+   * const delivered = await pubsub.publish({ type: 'tick' }, { signal })
+   * ```
+   */
+  publish(value: T, options?: SignalOptions): Promise<number> {
+    let signal: AbortSignal | undefined
+    try {
+      signal = signalOf(options, 'publish')
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (this.#closed) return Promise.reject(new ClosedError('Cannot publish: pub-sub closed'))
+    return this.#topic.publish(value, signal)
+  }
+
+  /**
+   * Subscribes to values published from now on.
+   * @param options - `capacity` (default 0): how many values the subscription buffers, so
+   *   publishers need not wait for it; a non-negative integer or `Infinity`. `signal` ends the
+   *   subscription when it aborts; already aborted gives an ended subscription.
+   * @returns the subscription, an async iterator.
+   * @throws ClosedError after `close()`; TypeError or RangeError for bad options.
+   * @example
+   * ```ts
+   * for await (const value of pubsub.subscribe({ capacity: 8, signal })) handle(value)
+   * ```
+   */
+  subscribe(options?: SignalOptions & { readonly capacity?: number }): Subscription<T> {
+    const { signal, capacity } = Topic.parseOptions(options)
+    if (this.#closed) throw new ClosedError('Cannot subscribe: pub-sub closed')
+    return this.#topic.subscribe(capacity, signal)
+  }
+
+  /**
+   * Closes the pub-sub; idempotent. Subscriptions deliver what they buffered, then end.
+   * @example
+   * ```ts
+   * pubsub.close()
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#topic.close()
+  }
+
+  /** Closes the pub-sub, so `using` works. */
+  [Symbol.dispose](): void {
+    this.close()
+  }
+}
