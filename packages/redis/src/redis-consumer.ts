@@ -1,0 +1,393 @@
+import {
+  ClosedError,
+  type Consumer,
+  ConsumerBehindError,
+  NothingToCommitError,
+  NothingToRollbackError,
+  type SignalOptions,
+} from '@bigbuff/core'
+import {
+  type Deferred,
+  deferred,
+  handled,
+  listenAbort,
+  noop,
+  RingQueue,
+  signalOf,
+  WaiterQueue,
+} from '@bigbuff/internal'
+import { Connection } from './connection.js'
+import { CREATE_GROUP, READ, RELEASE } from './scripts.js'
+import { compareIds } from './stream-id.js'
+import type { Codec } from './types.js'
+
+/** Entries asked for per read: an instance holds at most this many delivered but not yet returned. */
+const READ_COUNT = 100
+const COUNT_ARG = String(READ_COUNT)
+/** Where the entries start in a READ reply (after kind, claim cursor, lost, read counter, id). */
+const HEADER = 5
+/** Claim passes run at most this often, whatever `claimIdle`, so a small one never spins. */
+const MIN_CLAIM_INTERVAL = 10
+const NO_ENTRIES: readonly unknown[] = []
+
+/** What a consumer needs from the stream that made it. */
+export interface ConsumerHost<T> {
+  readonly key: string
+  readonly url: string
+  readonly codec: Codec<T>
+  readonly shared: Connection
+  forget(consumer: Consumer<T>): void
+}
+
+/** A consumer's settings, validated by `RedisStream.consumer()`. */
+export interface ConsumerSettings {
+  readonly name: string
+  readonly start: 'oldest' | 'latest'
+  readonly instance: string
+  readonly claimIdle: number
+}
+
+interface Waiter<T> {
+  readonly resolve: (value: T) => void
+  readonly reject: (reason: unknown) => void
+  off: () => void
+}
+
+/**
+ * The consumer `RedisStream.consumer()` returns: one instance of a consumer group.
+ *
+ * - One read loop serves waiting `get()`s in call order from entries Redis delivered to this instance;
+ *   it reads up to {@link READ_COUNT} at a time on the stream's shared connection and, when nothing
+ *   is new, waits with `XREAD … BLOCK` on a connection of its own.
+ * - It starts by re-reading its own pending entries (history mode), returns to history mode on
+ *   `rollback()` and after a read whose reply was lost, then reads new entries.
+ */
+export class RedisStreamConsumer<T> implements Consumer<T> {
+  readonly #host: ConsumerHost<T>
+  readonly #name: string
+  readonly #instance: string
+  readonly #claimIdle: string
+  readonly #claimInterval: number
+  #start: 'oldest' | 'latest'
+  #group: Promise<void> | undefined
+  #groupReady = false
+
+  readonly #waiters = new WaiterQueue<Waiter<T>>()
+  #pumping: Promise<void> | undefined
+  #wake: Deferred<void> | undefined
+  #own: Connection | undefined
+  #reading: Promise<unknown> | undefined
+
+  /** The last READ reply and the position of the next entry in it not yet returned by get(). */
+  #batch: readonly unknown[] = NO_ENTRIES
+  #at = 0
+  /** A ConsumerBehindError to deliver before any further entry. */
+  #behind: ConsumerBehindError | undefined
+  /** Ids returned by get() since the last commit or rollback; #base counts those ever removed. */
+  readonly #unacked = new RingQueue<string>()
+  #base = 0
+  /** Own pending entries are re-read after this id; undefined when reading new entries. */
+  #cursor: string | undefined = '0'
+  #claimCursor = '0-0'
+  #nextClaim = 0
+  /** Bumped by rollback() so replies to reads sent before it are ignored. */
+  #epoch = 0
+
+  #closed = false
+  readonly #done = deferred<void>()
+  #committing: Promise<unknown> | undefined
+
+  /**
+   * @param host - the stream's key, codec and shared connection.
+   * @param settings - the validated consumer options.
+   */
+  constructor(host: ConsumerHost<T>, settings: ConsumerSettings) {
+    this.#host = host
+    this.#name = settings.name
+    this.#instance = settings.instance
+    this.#start = settings.start
+    this.#claimIdle = String(Math.ceil(settings.claimIdle))
+    this.#claimInterval = Math.max(settings.claimIdle, MIN_CLAIM_INTERVAL)
+    this.#nextClaim = performance.now() + this.#claimInterval
+    // Create the group now, in order with the stream's puts, so `start: 'latest'` means "from here".
+    handled(this.#ensureGroup())
+  }
+
+  /** Values returned by `get()` since the last `commit()` or `rollback()`. */
+  get pending(): number {
+    return this.#unacked.length
+  }
+
+  /** True from the moment `close()` was called. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** Resolves once the consumer has closed; the same promise every time; never rejects. */
+  get done(): Promise<void> {
+    return this.#done.promise
+  }
+
+  /**
+   * Resolves with the next value for this instance, waiting for one if needed.
+   *
+   * - Own pending entries (after a reopen or `rollback()`) come first, then entries claimed from idle
+   *   instances, then new ones; concurrent calls are served one after another.
+   * - Rejects `ConsumerBehindError` once when entries this name had not acknowledged were trimmed.
+   * - Rejects `ClosedError` once closed, `signal.reason` on abort (nothing is lost: an entry Redis
+   *   delivered meanwhile comes first next time), and the client's error when Redis is unreachable.
+   *
+   * @param options - `signal` aborts the wait.
+   * @returns the decoded value.
+   */
+  get(options?: SignalOptions): Promise<T> {
+    let signal: AbortSignal | undefined
+    try {
+      signal = signalOf(options, 'get')
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (this.#closed) return Promise.reject(new ClosedError('Cannot get: the consumer is closed'))
+    if (this.#waiters.length === 0 && this.#available()) {
+      try {
+        return Promise.resolve(this.#take())
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<T> = { resolve, reject, off: noop }
+      const node = this.#waiters.push(waiter)
+      waiter.off = listenAbort(signal, () => {
+        this.#waiters.remove(node)
+        reject(signal?.reason)
+      })
+      this.#pumping ??= this.#pump()
+    })
+  }
+
+  /**
+   * Acknowledges (`XACK`) every entry returned by `get()` since the last commit or rollback.
+   * @returns resolves once Redis has acknowledged them.
+   * @throws `NothingToCommitError` when nothing is pending, `ClosedError` once closed, the client's
+   *   error when Redis cannot be reached (the entries stay pending; commit again).
+   */
+  commit(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError('Cannot commit: the consumer is closed'))
+    const count = this.#unacked.length
+    if (count === 0) return Promise.reject(new NothingToCommitError())
+    const args = new Array<string>(count + 3)
+    args[0] = 'XACK'
+    args[1] = this.#host.key
+    args[2] = this.#name
+    for (let i = 0; i < count; i++) args[i + 3] = this.#unacked.at(i)!
+    const upTo = this.#base + count
+    const epoch = this.#epoch
+    const committing = this.#host.shared.send(args).then(() => {
+      if (epoch !== this.#epoch) return
+      for (; this.#base < upTo; this.#base++) this.#unacked.shift()
+    })
+    this.#committing = handled(committing)
+    return committing
+  }
+
+  /**
+   * Rewinds to the last commit: `get()` re-reads this instance's pending entries (`XREADGROUP … 0`)
+   * in order before anything new. Sends nothing to Redis itself.
+   * @throws `NothingToRollbackError` when nothing is pending, `ClosedError` once closed.
+   */
+  rollback(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError('Cannot roll back: the consumer is closed'))
+    if (this.#unacked.length === 0) return Promise.reject(new NothingToRollbackError())
+    this.#epoch++
+    this.#base += this.#unacked.length
+    this.#unacked.clear()
+    this.#batch = NO_ENTRIES
+    this.#at = 0
+    this.#cursor = '0'
+    this.#wake?.resolve()
+    return Promise.resolve()
+  }
+
+  /**
+   * Closes this consumer: waiting `get()`s reject `ClosedError` and its connection is released.
+   * Pending entries stay in Redis, for this instance id when it is reopened or for another instance
+   * to claim after `claimIdle`. Idempotent; resolves with `done`.
+   */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true
+      this.#done.resolve(this.#close())
+    }
+    return this.#done.promise
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
+  async #close(): Promise<void> {
+    for (const waiter of this.#waiters.drain()) {
+      waiter.off()
+      waiter.reject(new ClosedError('Cannot get: the consumer is closed'))
+    }
+    this.#wake?.resolve()
+    this.#own?.destroy()
+    this.#batch = NO_ENTRIES
+    await this.#pumping
+    await this.#committing?.catch(noop)
+    await this.#host.shared.script(RELEASE, this.#host.key, [this.#name, this.#instance]).catch(noop)
+    this.#host.forget(this)
+  }
+
+  #available(): boolean {
+    return this.#behind !== undefined || this.#at < this.#batch.length
+  }
+
+  /** Returns the next buffered value (or throws the error standing in for it). */
+  #take(): T {
+    const behind = this.#behind
+    if (behind !== undefined) {
+      this.#behind = undefined
+      throw behind
+    }
+    const at = this.#at
+    const id = this.#batch[at] as string
+    const text = this.#batch[at + 1]
+    this.#at = at + 2
+    this.#unacked.push(id)
+    if (typeof text !== 'string') {
+      throw new TypeError(`Cannot get: entry ${id} of stream ${this.#host.key} has no "v" field`)
+    }
+    return this.#host.codec.decode(text)
+  }
+
+  async #pump(): Promise<void> {
+    while (this.#waiters.length > 0 && !this.#closed) {
+      if (this.#available()) {
+        const waiter = this.#waiters.shift()!
+        waiter.off()
+        try {
+          waiter.resolve(this.#take())
+        } catch (error) {
+          waiter.reject(error)
+        }
+        continue
+      }
+      try {
+        await this.#fetch()
+      } catch (error) {
+        const waiter = this.#waiters.shift()
+        waiter?.off()
+        waiter?.reject(error)
+      }
+    }
+    this.#pumping = undefined
+  }
+
+  #ensureGroup(): Promise<void> {
+    this.#group ??= this.#host.shared
+      .send(['EVAL', CREATE_GROUP.source, '1', this.#host.key, this.#name, this.#start])
+      .then(
+        () => {
+          this.#groupReady = true
+          // Should the group vanish (Redis restarted empty), recreate it without skipping anything.
+          this.#start = 'oldest'
+        },
+        (error: unknown) => {
+          this.#group = undefined
+          throw error
+        },
+      )
+    return this.#group
+  }
+
+  /** Reads the next batch into #batch, or waits until there may be one. */
+  async #fetch(): Promise<void> {
+    const epoch = this.#epoch
+    if (!this.#groupReady) await this.#ensureGroup()
+    if (this.#closed || epoch !== this.#epoch) return
+    const claimDue = this.#cursor === undefined && performance.now() >= this.#nextClaim
+    let reply: unknown[]
+    try {
+      reply = (await this.#host.shared.script(READ, this.#host.key, this.#readArgs(claimDue))) as unknown[]
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('NOGROUP')) {
+        this.#groupReady = false
+        this.#group = undefined
+        return
+      }
+      // The reply may have been lost after Redis delivered entries: they are pending here, so
+      // re-read own pending entries after the last one held before reading new ones.
+      if (epoch === this.#epoch) this.#cursor = this.#lastHeld()
+      throw error
+    }
+    if (this.#closed || epoch !== this.#epoch) return
+    this.#accept(reply, claimDue)
+    if (reply[0] === 'new' && reply.length === HEADER) await this.#wait(reply[4] as string)
+  }
+
+  #readArgs(claimDue: boolean): string[] {
+    const name = this.#name
+    if (this.#cursor !== undefined) return [name, this.#instance, COUNT_ARG, 'history', this.#cursor]
+    return [name, this.#instance, COUNT_ARG, 'new', claimDue ? this.#claimIdle : '', this.#claimCursor]
+  }
+
+  #accept(reply: unknown[], claimDue: boolean): void {
+    const kind = reply[0]
+    const lost = reply[2] as number
+    if (kind === 'history') {
+      // A short page means every pending entry has been read: continue with new ones.
+      const full = (reply.length - HEADER) / 2 + lost >= READ_COUNT
+      this.#cursor = full ? (reply[4] as string) : undefined
+    } else {
+      this.#claimCursor = reply[1] as string
+      if (claimDue && this.#claimCursor === '0-0') this.#nextClaim = performance.now() + this.#claimInterval
+    }
+    if (lost > 0) this.#behind = new ConsumerBehindError({ offset: reply[3] as number, behind: lost })
+    if (kind === 'claim') reply = this.#withoutHeld(reply)
+    this.#batch = reply
+    this.#at = HEADER
+  }
+
+  /** Drops claimed entries this instance already holds (XAUTOCLAIM also returns its own idle ones). */
+  #withoutHeld(reply: unknown[]): unknown[] {
+    if (this.#unacked.length === 0) return reply
+    const held = new Set(this.#unacked)
+    const kept = reply.slice(0, HEADER)
+    for (let i = HEADER; i < reply.length; i += 2) {
+      if (!held.has(reply[i] as string)) kept.push(reply[i], reply[i + 1])
+    }
+    return kept
+  }
+
+  #lastHeld(): string {
+    let last = '0'
+    for (const id of this.#unacked) if (last === '0' || compareIds(id, last) > 0) last = id
+    return last
+  }
+
+  /** Waits until the stream may hold an entry after `lastId`, the next claim pass is due, or a wake-up. */
+  async #wait(lastId: string): Promise<void> {
+    let reading = this.#reading
+    if (reading === undefined) {
+      const block = String(Math.max(1, Math.ceil(this.#nextClaim - performance.now())))
+      this.#own ??= new Connection(this.#host.url)
+      const read = this.#own.send(['XREAD', 'COUNT', '1', 'BLOCK', block, 'STREAMS', this.#host.key, lastId])
+      reading = this.#reading = read
+      const clear = (): void => {
+        if (this.#reading === read) this.#reading = undefined
+      }
+      read.then(clear, clear)
+    }
+    const wake = deferred<void>()
+    this.#wake = wake
+    try {
+      await Promise.race([reading, wake.promise])
+    } finally {
+      this.#wake = undefined
+    }
+  }
+}
