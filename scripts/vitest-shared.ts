@@ -12,6 +12,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.stress.test.ts'],
     testTimeout: 20_000,
+    execArgv: ['--expose-gc'],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],

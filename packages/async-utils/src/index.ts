@@ -1,1 +1,12 @@
-export {}
+export { allSignals } from './all-signals.js'
+export { anySignal } from './any-signal.js'
+export { Cond } from './cond.js'
+export type { DisposableSignal } from './disposable-signal.js'
+export type { ExponentialRetryOptions } from './exponential-retry.js'
+export { exponentialRetry } from './exponential-retry.js'
+export { FatalError } from './fatal-error.js'
+export { linearAttempt } from './linear-attempt.js'
+export { minDuration } from './min-duration.js'
+export { onAbort } from './on-abort.js'
+export { sleep } from './sleep.js'
+export { waitFor } from './wait-for.js'

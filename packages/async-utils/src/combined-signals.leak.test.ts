@@ -1,0 +1,64 @@
+/// <reference types="node" />
+import { expect, it } from 'vitest'
+import { allSignals } from './all-signals.js'
+import { anySignal } from './any-signal.js'
+
+type ListenerArgs = Parameters<AbortSignal['addEventListener']>
+
+/** Counts the abort listeners currently registered on `signal`. */
+function trackListeners(signal: AbortSignal): { readonly live: number } {
+  const live = new Set<unknown>()
+  const add = signal.addEventListener
+  const remove = signal.removeEventListener
+  signal.addEventListener = function (this: AbortSignal, ...args: ListenerArgs) {
+    if (args[0] === 'abort') live.add(args[1])
+    add.apply(this, args)
+  }
+  signal.removeEventListener = function (this: AbortSignal, ...args: ListenerArgs) {
+    if (args[0] === 'abort') live.delete(args[1])
+    remove.apply(this, args)
+  }
+  return {
+    get live() {
+      return live.size
+    },
+  }
+}
+
+function heapAfterGc(): number {
+  const gc = globalThis.gc as () => void
+  gc()
+  gc()
+  return process.memoryUsage().heapUsed
+}
+
+it('a million anySignal()/allSignals() results created and disposed against one signal leave no listener and no heap behind', () => {
+  expect(globalThis.gc, 'tests run with --expose-gc').toBeTypeOf('function')
+  const longLived = new AbortController()
+  const tracked = trackListeners(longLived.signal)
+  const inputs = [longLived.signal]
+
+  const undisposed = Array.from({ length: 1_000 }, () => anySignal(inputs))
+  expect(tracked.live).toBe(1_000)
+  for (const combined of undisposed) combined.dispose()
+  expect(tracked.live).toBe(0)
+
+  const before = heapAfterGc()
+  let aborted = 0
+  for (let i = 0; i < 500_000; i++) {
+    const any = anySignal(inputs)
+    const all = allSignals(inputs)
+    if (any.signal.aborted || all.signal.aborted) aborted++
+    any.dispose()
+    all.dispose()
+  }
+  const after = heapAfterGc()
+
+  expect(aborted).toBe(0)
+  expect(tracked.live).toBe(0)
+  // A leak of even one small object per result would be tens of megabytes here. Node 20 needs a few
+  // microseconds to create each AbortSignal, so this test takes seconds (a timeout of minutes leaves
+  // room for a busy machine).
+  expect(after - before).toBeLessThan(2 * 1024 * 1024)
+  longLived.abort()
+}, 120_000)
