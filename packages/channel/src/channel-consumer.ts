@@ -27,8 +27,8 @@ const GET_EXHAUSTED = 'Cannot get: source exhausted'
  * - A source that throws rejects one `get()` with that error, then counts as exhausted.
  * - `close()` rejects waiting `get()`s, stops reading (cancelling a waiting receive on a `Chan`
  *   source) and calls the source iterator's `return()`; afterwards `commit()` and `rollback()` reject
- *   `ClosedError` and `buffered()` still returns what was received but not committed, including a
- *   value that was in flight when `close()` was called.
+ *   `ClosedError` and `buffered()` still returns what was received but not committed; a value in
+ *   flight when `close()` was called is added to it when it arrives.
  * - Closing the consumer never closes a `Chan` source.
  *
  * @typeParam T - the values read.
@@ -184,7 +184,9 @@ export class ChannelConsumer<T> implements Consumer<T> {
   /**
    * Closes the consumer, once: waiting `get()`s reject `ClosedError`, reading stops and the source
    * iterator's `return()` is called (its error, if any, is ignored; a `Chan` source stays open).
-   * @returns the same promise every time, resolved when the source iterator has returned.
+   * @returns the same promise every time (also `done`); it resolves once the source iterator's
+   *   `return()` has settled, or at once when a read is in flight (an async generator runs
+   *   `return()` only after that read, which may never end; its value then goes to `buffered()`).
    * @example
    * ```ts
    * await consumer.close()
@@ -199,14 +201,17 @@ export class ChannelConsumer<T> implements Consumer<T> {
     const iterator = this.#iterator
     if (iterator !== undefined && !this.#exhausted) {
       this.#exhausted = true
-      let returned: unknown
+      let returned: Promise<unknown>
       try {
-        returned = iterator.return?.()
+        returned = Promise.resolve(iterator.return?.())
       } catch {
-        returned = undefined
+        returned = Promise.resolve()
       }
+      // An async generator queues return() behind a read in flight, which may never end: then
+      // closing does not wait for it, and the value that read produces goes to buffered().
       const finish = (): void => this.#done.resolve()
-      Promise.resolve(returned).then(finish, finish)
+      if (this.#pulling) finish()
+      returned.then(finish, finish)
     } else {
       this.#done.resolve()
     }
