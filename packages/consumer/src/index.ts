@@ -1,1 +1,5 @@
-export {}
+export { iterate } from './iterate.js'
+export type { RangeFn } from './range.js'
+export { range } from './range.js'
+export type { RangeBatchOptions } from './range-batch.js'
+export { rangeBatch } from './range-batch.js'
