@@ -1,1 +1,2 @@
-export {}
+export { Exclusive } from './exclusive.js'
+export type { ExclusiveCallOptions, ExclusiveOptions, Work } from './types.js'
