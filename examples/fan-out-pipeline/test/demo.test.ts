@@ -37,8 +37,9 @@ describe('fan-out-pipeline demo', () => {
     const stream = sink(false)
     expect(await main(['--help'], stream)).toBeUndefined()
     expect(stream.chunks.join('')).toContain('--events N')
-    await expect(main(['--events', '-3'], stream)).rejects.toThrow(
+    await expect(main(['--events=-3'], stream)).rejects.toThrow(
       new RangeError('Cannot run the demo: --events must be a positive integer, received -3'),
     )
+    await expect(main(['--events', 'many'], stream)).rejects.toThrow(/received many/)
   })
 })
