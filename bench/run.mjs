@@ -1,0 +1,123 @@
+// Runs every workload: each implementation in fresh `node --expose-gc` child processes, rounds
+// interleaved (the order rotates each round) so machine drift hits every implementation alike.
+// Usage: node run.mjs [--quick] [--only=limiter,channels] [--rounds=N] [--out=FILE]
+import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { environment, renderReport } from './report.mjs'
+import { WORKLOADS } from './shared.mjs'
+
+const args = process.argv.slice(2)
+const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
+const quick = args.includes('--quick')
+const only = flag('only')?.split(',') ?? WORKLOADS
+// Full mode: 3 fresh processes per implementation and scenario, each 1 warm-up + 2 timed runs.
+const settings = quick
+  ? { rounds: 1, warmup: 1, runs: 1, timeout: 60_000 }
+  : { rounds: Number(flag('rounds') ?? 3), warmup: 1, runs: 2, timeout: 600_000 }
+const out = flag('out') ?? (quick ? undefined : fileURLToPath(new URL('RESULTS.md', import.meta.url)))
+const childPath = fileURLToPath(new URL('child.mjs', import.meta.url))
+
+for (const name of only) if (!WORKLOADS.includes(name)) throw new Error(`unknown workload ${name}`)
+
+function runChild(workload, scenario, impl) {
+  const argv = [
+    '--expose-gc',
+    childPath,
+    workload,
+    scenario.id,
+    impl,
+    settings.warmup,
+    scenario.runs ?? settings.runs,
+  ]
+  if (quick) argv.push('--quick')
+  const child = spawnSync(process.execPath, argv.map(String), {
+    encoding: 'utf8',
+    timeout: settings.timeout,
+    maxBuffer: 1 << 24,
+  })
+  const last = child.stdout.trim().split('\n').at(-1)
+  if (child.status !== 0 || !last) {
+    const why = child.error?.message ?? (child.signal ? `killed by ${child.signal}` : `exit ${child.status}`)
+    throw new Error(`${workload}/${scenario.id}/${impl} failed (${why}):\n${child.stderr}`)
+  }
+  return JSON.parse(last)
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
+function measure(workload, scenario) {
+  const names = Object.keys(scenario.impls)
+  const samples = Object.fromEntries(names.map((n) => [n, { times: [], retained: [], stalls: [] }]))
+  const unavailable = {}
+  for (let round = 0; round < settings.rounds; round++) {
+    const shift = round % names.length
+    for (const impl of [...names.slice(shift), ...names.slice(0, shift)]) {
+      if (unavailable[impl]) continue
+      const result = runChild(workload, scenario, impl)
+      if (result.unavailable) {
+        unavailable[impl] = result.unavailable
+        continue
+      }
+      samples[impl].times.push(...result.times)
+      samples[impl].retained.push(...result.retained)
+      samples[impl].stalls.push(...result.stalls)
+    }
+  }
+  return names.map((impl) => {
+    if (unavailable[impl]) return { impl, unavailable: unavailable[impl] }
+    const { times, retained, stalls } = samples[impl]
+    return {
+      impl,
+      samples: times.length,
+      median: median(times),
+      min: Math.min(...times),
+      max: Math.max(...times),
+      retained: median(retained),
+      stall: Math.max(...stalls),
+    }
+  })
+}
+
+const started = Date.now()
+const results = []
+for (const name of only) {
+  const mod = await import(`./workloads/${name}.mjs`)
+  const scenarios = mod.scenarios({ quick }).map((scenario) => {
+    process.stderr.write(`${name} / ${scenario.label} …`)
+    const t = Date.now()
+    const rows = measure(name, scenario)
+    process.stderr.write(` ${((Date.now() - t) / 1000).toFixed(1)} s\n`)
+    return { ...scenario, rows }
+  })
+  results.push({
+    name,
+    title: mod.title,
+    description: mod.description,
+    metric: mod.metric,
+    showStall: mod.showStall,
+    scenarios,
+  })
+}
+
+const { markdown, missing } = renderReport(results, {
+  ...environment(),
+  mode: quick ? 'quick' : 'full',
+  settings,
+  seconds: (Date.now() - started) / 1000,
+})
+process.stdout.write(`${markdown}\n`)
+if (out) {
+  writeFileSync(out, `${markdown}\n`)
+  process.stderr.write(`wrote ${out}\n`)
+}
+// Ratios are reported, never enforced: this machine is shared and noisy. A package that is not built
+// or does not export its API yet is an error, though: that is exactly the rot this run exists to catch.
+if (missing.length > 0 && !args.includes('--allow-missing')) {
+  process.stderr.write(`not measured (package missing its export or build):\n  ${missing.join('\n  ')}\n`)
+  process.exitCode = 1
+}

@@ -1,0 +1,229 @@
+// 2. Channels: single producer / single consumer throughput, ping-pong latency and select.
+import { expect, ours, sumTo } from '../shared.mjs'
+
+export const title = 'Channels'
+export const description = [
+  'Messages 0 … n-1 from one producer to one consumer (each side `await`s every operation), ping-pong round trips',
+  'over two unbuffered channels, and one consumer selecting over 4 unbuffered channels fed by 4 producers.',
+  '"Unbounded burst" pushes every message first, then drains. queueable has no bounded mode (its limit drops',
+  'the oldest value), so it runs the unbuffered and unbounded cases only; ts-chan needs a finite capacity, so its',
+  'burst uses capacity n; async-channel drains its buffer with `Array#shift()`, quadratic at this size (20k messages',
+  'take 0.6 s), so it sits the burst out. "Longest stall" is the longest the event loop could not run a timer during the run:',
+  'a channel that never yields to the macrotask queue starves timers and I/O for the whole run.',
+].join(' ')
+export const showStall = true
+
+const value = (result) => result.value
+
+/**
+ * One adapter per library, so every scenario is written once: `make(capacity)`, `send` (a promise),
+ * `push` (synchronous, for the burst), `receive` (a promise) and `unwrap` (its result to the value).
+ */
+const adapters = {
+  Chan: async () => {
+    const Chan = await ours('@bigbuff/channel', 'Chan')
+    return {
+      make: (capacity) => new Chan(capacity),
+      send: (ch, v) => ch.send(v),
+      push: (ch, v) => expect(ch.trySend(v), true, 'trySend'),
+      receive: (ch) => ch.receive(),
+      unwrap: (v) => v,
+    }
+  },
+  'ts-chan': async () => tsChan(false),
+  'ts-chan unsafe': async () => tsChan(true),
+  'async-channel': async () => {
+    const { Channel } = await import('async-channel')
+    return {
+      make: (capacity) => new Channel(capacity),
+      send: (ch, v) => ch.push(v),
+      push: (ch, v) => {
+        ch.push(v)
+      },
+      receive: (ch) => ch.get(),
+      unwrap: (v) => v,
+    }
+  },
+  'it-pushable': async () => {
+    const { pushable } = await import('it-pushable')
+    return {
+      make: () => pushable({ objectMode: true }),
+      push: (p, v) => {
+        p.push(v)
+      },
+      receive: (p) => p.next(),
+      unwrap: value,
+    }
+  },
+  queueable: async () => {
+    const { Channel } = await import('queueable')
+    return {
+      make: () => new Channel(),
+      send: (ch, v) => ch.push(v),
+      push: (ch, v) => {
+        ch.push(v)
+      },
+      receive: (ch) => ch.next(),
+      unwrap: value,
+    }
+  },
+}
+
+async function tsChan(unsafe) {
+  const { Chan } = await import('ts-chan')
+  return {
+    // ts-chan has no unbounded mode: the burst gives it room for every message instead.
+    make: (capacity, n) => new Chan(capacity === Number.POSITIVE_INFINITY ? n : capacity).setUnsafe(unsafe),
+    send: (ch, v) => ch.send(v),
+    push: (ch, v) => expect(ch.trySend(v), true, 'trySend'),
+    receive: (ch) => ch.recv(),
+    unwrap: value,
+  }
+}
+
+async function spsc(a, capacity, n) {
+  const ch = a.make(capacity, n)
+  const producer = async () => {
+    for (let i = 0; i < n; i++) await a.send(ch, i)
+  }
+  const consumer = async () => {
+    let sum = 0
+    for (let i = 0; i < n; i++) sum += a.unwrap(await a.receive(ch))
+    return sum
+  }
+  const [, sum] = await Promise.all([producer(), consumer()])
+  expect(sum, sumTo(n), 'sum received')
+  return [ch] // async-channel's channels are thenables: never resolve a promise with one
+}
+
+async function burst(a, n) {
+  const ch = a.make(Number.POSITIVE_INFINITY, n)
+  for (let i = 0; i < n; i++) a.push(ch, i)
+  let sum = 0
+  for (let i = 0; i < n; i++) sum += a.unwrap(await a.receive(ch))
+  expect(sum, sumTo(n), 'sum received')
+  return [ch] // async-channel's channels are thenables: never resolve a promise with one
+}
+
+async function pingPong(a, n) {
+  const ping = a.make(0, n)
+  const pong = a.make(0, n)
+  const server = async () => {
+    for (let i = 0; i < n; i++) await a.send(pong, a.unwrap(await a.receive(ping)) + 1)
+  }
+  const client = async () => {
+    let sum = 0
+    for (let i = 0; i < n; i++) {
+      await a.send(ping, i)
+      sum += a.unwrap(await a.receive(pong)) - 1
+    }
+    return sum
+  }
+  const [, sum] = await Promise.all([server(), client()])
+  expect(sum, sumTo(n), 'sum of round trips')
+  return [ping, pong]
+}
+
+/** 4 producers, each sending its share of 0 … n-1 on its own unbuffered channel, one selecting consumer. */
+async function selectOver4(a, select, n) {
+  const chans = [0, 1, 2, 3].map(() => a.make(0, n))
+  const producers = chans.map(async (ch, k) => {
+    for (let i = k; i < n; i += 4) await a.send(ch, i)
+  })
+  let sum = 0
+  const receiveAll = select(chans)
+  for (let i = 0; i < n; i++) sum += await receiveAll()
+  await Promise.all(producers)
+  expect(sum, sumTo(n), 'sum selected')
+  return chans
+}
+
+/** Per library: given the channels, a function that selects once and resolves with the value received. */
+const selectors = {
+  Chan: async () => {
+    const [select, receiveCase] = await Promise.all([
+      ours('@bigbuff/channel', 'select'),
+      ours('@bigbuff/channel', 'receiveCase'),
+    ])
+    return (chans) => {
+      const cases = chans.map((ch) => receiveCase(ch))
+      return async () => (await select(cases)).value
+    }
+  },
+  'ts-chan': async () => tsSelect(false),
+  'ts-chan unsafe': async () => tsSelect(true),
+}
+
+async function tsSelect(unsafe) {
+  const { Select, recv } = await import('ts-chan')
+  return (chans) => {
+    const select = new Select(chans.map((ch) => recv(ch))).setUnsafe(unsafe)
+    return async () => select.recv(select.cases[await select.wait()]).value
+  }
+}
+
+function impls(names, body) {
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      async () => {
+        const adapter = await adapters[name]()
+        return () => body(adapter)
+      },
+    ]),
+  )
+}
+
+export function scenarios({ quick }) {
+  const n = quick ? 20_000 : 1_000_000
+  const trips = quick ? 5_000 : 200_000
+  const chans = ['Chan', 'ts-chan', 'ts-chan unsafe', 'async-channel']
+  return [
+    {
+      id: 'unbuffered',
+      label: `unbuffered, ${n / 1000}k messages`,
+      ops: n,
+      ours: 'Chan',
+      impls: impls([...chans, 'queueable'], (a) => spsc(a, 0, n)),
+    },
+    {
+      id: 'cap1024',
+      label: `capacity 1024, ${n / 1000}k messages`,
+      ops: n,
+      ours: 'Chan',
+      impls: impls(chans, (a) => spsc(a, 1024, n)),
+      targets: [{ vs: 'ts-chan unsafe', atLeast: 3, label: 'Chan(1024) ≥ 3× ts-chan unsafe mode' }],
+    },
+    {
+      id: 'burst',
+      label: `unbounded burst, ${n / 1000}k messages`,
+      ops: n,
+      ours: 'Chan',
+      impls: impls(['Chan', 'ts-chan', 'ts-chan unsafe', 'it-pushable', 'queueable'], (a) => burst(a, n)),
+      targets: [{ vs: 'it-pushable', atLeast: 1, label: 'unbounded burst ≥ it-pushable' }],
+    },
+    {
+      id: 'pingpong',
+      label: `ping-pong, ${trips / 1000}k round trips`,
+      ops: trips,
+      ours: 'Chan',
+      impls: impls([...chans, 'queueable'], (a) => pingPong(a, trips)),
+      targets: [{ vs: 'async-channel', atLeast: 1.2, label: 'unbuffered ping-pong ≥ 1.2× async-channel' }],
+    },
+    {
+      id: 'select',
+      label: `select over 4 channels, ${trips / 1000}k messages`,
+      ops: trips,
+      ours: 'Chan',
+      impls: Object.fromEntries(
+        ['Chan', 'ts-chan', 'ts-chan unsafe'].map((name) => [
+          name,
+          async () => {
+            const [adapter, select] = await Promise.all([adapters[name](), selectors[name]()])
+            return () => selectOver4(adapter, select, trips)
+          },
+        ]),
+      ),
+    },
+  ]
+}
