@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { BigBuffer } from './big-buffer.js'
 
 setFlagsFromString('--expose-gc')
@@ -40,5 +40,26 @@ describe('BigBuffer memory', () => {
     expect(buffer.size).toBe(0)
     // 100k arrays of ~48 bytes would be ~5 MB if anything held on to them.
     expect(heapAfterGc() - before).toBeLessThan(1_000_000)
+  })
+  it('never shifts, splices or copies an array on the put/get/commit/cleanup path', async () => {
+    const buffer = new BigBuffer<number>({ cooldown: 0 })
+    const consumers = [buffer.consumer(), buffer.consumer()]
+    const spies = (['shift', 'splice', 'slice', 'concat', 'copyWithin'] as const).map((method) =>
+      vi.spyOn(Array.prototype, method),
+    )
+    try {
+      for (let i = 0; i < 5_000; i++) {
+        await buffer.putAll([i, i + 1])
+        for (const consumer of consumers) {
+          await consumer.get()
+          await consumer.get()
+          await consumer.commit()
+        }
+      }
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled()
+    } finally {
+      for (const spy of spies) spy.mockRestore()
+    }
+    expect(buffer.size).toBe(0)
   })
 })
