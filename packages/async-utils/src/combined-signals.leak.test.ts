@@ -38,8 +38,8 @@ it('a million anySignal()/allSignals() results created and disposed against one 
   const tracked = trackListeners(longLived.signal)
   const inputs = [longLived.signal]
 
-  const undisposed = Array.from({ length: 1_000 }, () => anySignal(inputs))
-  expect(tracked.live).toBe(1_000)
+  const undisposed = Array.from({ length: 10 }, () => anySignal(inputs))
+  expect(tracked.live).toBe(10)
   for (const combined of undisposed) combined.dispose()
   expect(tracked.live).toBe(0)
 
