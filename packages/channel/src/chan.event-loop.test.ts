@@ -1,6 +1,9 @@
 /// <reference types="node" />
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Chan } from './chan.js'
+import { ChannelConsumer } from './channel-consumer.js'
+import { PubSub } from './pub-sub.js'
+import { receiveCase, select, sendCase } from './select.js'
 
 const MESSAGES = 1_000_000
 
@@ -54,6 +57,48 @@ describe('Chan and the event loop', () => {
     expect(received).toBe(200_000)
     expect(firedAt).toBeGreaterThan(0)
     expect(firedAt).toBeLessThan(200_000)
+  })
+
+  it('a tight select() loop lets timers run', async () => {
+    const a = new Chan<number>(1)
+    const b = new Chan<number>(1)
+    const cases = [sendCase(a, 1), sendCase(b, 2)]
+    const drains = [receiveCase(a), receiveCase(b)]
+    let rounds = 0
+    let firedAt = -1
+    setTimeout(() => (firedAt = rounds), 0)
+    for (; rounds < 100_000; rounds++) {
+      await select(cases)
+      await select(drains)
+    }
+    expect(firedAt).toBeGreaterThan(0)
+    expect(firedAt).toBeLessThan(100_000)
+  })
+
+  it('a tight ChannelConsumer loop over a sync iterable lets timers run', async () => {
+    const count = 200_000
+    const consumer = new ChannelConsumer(Array.from({ length: count }, (_, i) => i))
+    let received = 0
+    let firedAt = -1
+    setTimeout(() => (firedAt = received), 0)
+    for (; received < count; received++) {
+      await consumer.get()
+      await consumer.commit()
+    }
+    expect(firedAt).toBeGreaterThan(0)
+    expect(firedAt).toBeLessThan(count)
+  })
+
+  it('a tight PubSub publish loop to a buffering subscription lets timers run', async () => {
+    const pubsub = new PubSub<number>()
+    const subscription = pubsub.subscribe({ capacity: Number.POSITIVE_INFINITY })
+    let published = 0
+    let firedAt = -1
+    setTimeout(() => (firedAt = published), 0)
+    for (; published < 200_000; published++) await pubsub.publish(published)
+    expect(firedAt).toBeGreaterThan(0)
+    expect(firedAt).toBeLessThan(200_000)
+    subscription.unsubscribe()
   })
 
   it('a tight Chan loop completes under fake timers and schedules no fake timer', async () => {

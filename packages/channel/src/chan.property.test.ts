@@ -406,7 +406,7 @@ describe('Chan under random schedules', () => {
           await run(capacities, commands)
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     )
   })
 })

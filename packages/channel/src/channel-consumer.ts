@@ -263,7 +263,8 @@ export class ChannelConsumer<T> implements Consumer<T> {
       chan.receive({ signal: this.#stopChan.signal }).then(this.#onValue, this.#onChanError)
       return
     }
-    const iterator = this.#iterator ?? this.#open()
+    // get() opened the iterator before any getter could wait.
+    const iterator = this.#iterator as AsyncIterator<T>
     let step: unknown
     try {
       step = iterator.next()
@@ -299,11 +300,11 @@ export class ChannelConsumer<T> implements Consumer<T> {
     this.#pull()
   }
 
-  readonly #onChanError = (error: unknown): void => {
+  /** The channel closed and drained, or close() cancelled the receive. */
+  readonly #onChanError = (): void => {
     this.#pulling = false
     if (this.#closed) return
-    if (error instanceof ClosedError) this.#exhausted = true
-    else this.#fail(error)
+    this.#exhausted = true
     this.#serve()
   }
 

@@ -65,10 +65,8 @@ export class Notifier<K, T> {
     const { signal, capacity } = Topic.parseOptions(options)
     let topic = this.#topics.get(key)
     if (topic === undefined) {
-      const created = new Topic<T>(() => {
-        if (this.#topics.get(key) === created) this.#topics.delete(key)
-      })
-      topic = created
+      // The map holds a topic from its first subscription until its last leaves.
+      topic = new Topic<T>(() => this.#topics.delete(key))
     }
     const subscription = topic.subscribe(capacity, signal)
     if (topic.size > 0) this.#topics.set(key, topic)

@@ -35,6 +35,7 @@ export class PendingGet<T> {
 
   /** The signal aborted: leave the queue; whatever the source produces stays for the next get(). */
   handleEvent(): void {
-    if (this.#queue.remove(this.#node)) this.#reject((this.#signal as AbortSignal).reason)
+    this.#queue.remove(this.#node)
+    this.#reject((this.#signal as AbortSignal).reason)
   }
 }

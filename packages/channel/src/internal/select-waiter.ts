@@ -47,7 +47,8 @@ export class SelectWaiter {
 
   /** The signal aborted: withdraw every case and reject with its reason. */
   handleEvent(): void {
-    if (this.#end()) this.#reject((this.#signal as AbortSignal).reason)
+    this.#end()
+    this.#reject((this.#signal as AbortSignal).reason)
   }
 
   #end(): boolean {

@@ -58,7 +58,8 @@ export class PendingReceive<T> implements ReceiveWaiter<T> {
 
   /** The signal aborted: leave the queue without taking anything. */
   handleEvent(): void {
-    if (this.#queue.remove(this.#node)) this.#reject((this.#signal as AbortSignal).reason)
+    this.#queue.remove(this.#node)
+    this.#reject((this.#signal as AbortSignal).reason)
   }
 }
 
@@ -95,6 +96,7 @@ export class PendingSend<T> implements SendWaiter<T> {
 
   /** The signal aborted: leave the queue; the value was not sent. */
   handleEvent(): void {
-    if (this.#queue.remove(this.#node)) this.#reject((this.#signal as AbortSignal).reason)
+    this.#queue.remove(this.#node)
+    this.#reject((this.#signal as AbortSignal).reason)
   }
 }
