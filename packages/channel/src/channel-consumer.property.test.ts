@@ -11,13 +11,13 @@ interface Step {
   /** Close the consumer at a random point while this get() runs; the run ends after it. */
   readonly close: boolean
   /** What to do with the value if the get() succeeds. */
-  readonly then: 'commit' | 'rollback' | 'keep'
+  readonly after: 'commit' | 'rollback' | 'keep'
 }
 
 const stepArb: fc.Arbitrary<Step> = fc.record({
   abort: fc.boolean(),
   close: fc.nat({ max: 9 }).map((n) => n === 0),
-  then: fc.constantFrom('commit' as const, 'rollback' as const, 'keep' as const),
+  after: fc.constantFrom('commit' as const, 'rollback' as const, 'keep' as const),
 })
 
 describe('ChannelConsumer under random schedules', () => {
@@ -62,11 +62,11 @@ describe('ChannelConsumer under random schedules', () => {
               expect(value).toBe(committed.length + inHand.length)
               inHand.push(value)
               if (consumer.closed) break
-              if (step.then === 'commit') {
+              if (step.after === 'commit') {
                 await consumer.commit()
                 committed.push(...inHand)
                 inHand = []
-              } else if (step.then === 'rollback') {
+              } else if (step.after === 'rollback') {
                 await consumer.rollback()
                 inHand = []
               }
