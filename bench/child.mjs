@@ -1,5 +1,5 @@
-// One child process = one implementation of one scenario: warm-up runs, then timed runs, each
-// bracketed by forced GCs so the heap it still holds afterwards can be reported.
+// One child process = one implementation of one scenario: warm-up runs, timed runs, then one run
+// bracketed by forced GCs for the heap it still holds afterwards.
 // Usage: node --expose-gc child.mjs <workload> <scenario id> <implementation> <warmup> <runs> [--quick]
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { loadScenario, Unavailable } from './shared.mjs'
@@ -37,6 +37,22 @@ async function once(prepare, run) {
   await run(await prepare())
 }
 
+/**
+ * A timed run, back to back with the others: no forced GC or idle time before it, which would reset
+ * the heap's sizing and make every run pay for a cold young generation (it tripled some runs). Each run
+ * pays for collecting its own garbage, as in a real program.
+ */
+async function timed(prepare, run) {
+  const state = await prepare()
+  const cpuStart = process.cpuUsage()
+  const start = performance.now()
+  await run(state)
+  const time = performance.now() - start
+  const { user, system } = process.cpuUsage(cpuStart)
+  return { time, cpu: (user + system) / 1000 }
+}
+
+/** One more run, untimed, for the heap it leaves behind and for how long it kept timers from running. */
 async function measured(prepare, run) {
   // The previous run's housekeeping timers (a cleaner's trailing edge) still reference its structure.
   await settle()
@@ -45,18 +61,15 @@ async function measured(prepare, run) {
   // Samples every 10 ms whether a timer could run: its maximum is the longest the loop was starved.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 })
   loopDelay.enable()
-  const start = performance.now()
-  const kept = await run(state)
-  const time = performance.now() - start
-  held.alive = [state, kept]
+  held.alive = [state, await run(state)]
   // A loop starved for the whole run has taken no sample yet: the first one after it, taken while
   // settling, records the starvation.
   await settle()
   loopDelay.disable()
   // Each sample is the time between two 10 ms ticks: the excess over 10 ms is how late the timer ran.
-  const sample = { time, retained: heapUsed() - before, stall: Math.max(0, loopDelay.max / 1e6 - 10) }
+  const result = { retained: heapUsed() - before, stall: Math.max(0, loopDelay.max / 1e6 - 10) }
   held.alive = undefined
-  return sample
+  return result
 }
 
 async function main() {
@@ -73,16 +86,9 @@ async function main() {
   const { prepare = async () => undefined, run } = typeof impl === 'function' ? { run: impl } : impl
 
   for (let i = 0; i < Number(warmupArg); i++) await once(prepare, run)
-  const times = []
-  const retained = []
-  const stalls = []
-  for (let i = 0; i < Number(runsArg); i++) {
-    const sample = await measured(prepare, run)
-    times.push(sample.time)
-    retained.push(sample.retained)
-    stalls.push(sample.stall)
-  }
-  return { times, retained, stalls }
+  const samples = []
+  for (let i = 0; i < Number(runsArg); i++) samples.push(await timed(prepare, run))
+  return { samples, ...(await measured(prepare, run)) }
 }
 
 main().then(

@@ -56,21 +56,21 @@ const ratio = (x) => (x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`)
 function timeTable(scenarios, showStall) {
   const stallHead = showStall ? ' longest stall |' : ''
   const lines = [
-    `| scenario | implementation | median ms | min–max ms | throughput | retained heap |${stallHead} ours vs this |`,
-    `|---|---|--:|--:|--:|--:|${showStall ? '--:|' : ''}--:|`,
+    `| scenario | implementation | CPU ms | CPU min–max | wall ms | throughput | retained heap |${stallHead} ours vs this |`,
+    `|---|---|--:|--:|--:|--:|--:|${showStall ? '--:|' : ''}--:|`,
   ]
   for (const s of scenarios) {
     const base = s.rows.find((r) => r.impl === s.ours && !r.unavailable)
     for (const r of s.rows) {
       if (r.unavailable) {
-        lines.push(`| ${s.label} | ${r.impl} | n/a | | | |${showStall ? ' |' : ''} ${r.unavailable} |`)
+        lines.push(`| ${s.label} | ${r.impl} | n/a | | | | |${showStall ? ' |' : ''} ${r.unavailable} |`)
         continue
       }
       const vs = r.impl === s.ours ? '**ours**' : base ? ratio(r.median / base.median) : 'n/a'
       const stall = showStall ? ` ${ms(r.stall)} ms |` : ''
       lines.push(
         `| ${s.label} | ${r.impl === s.ours ? `**${r.impl}**` : r.impl} | ${ms(r.median)} | ` +
-          `${ms(r.min)}–${ms(r.max)} | ${rate(s.ops, r.median)} | ${bytes(r.retained)} |${stall} ${vs} |`,
+          `${ms(r.min)}–${ms(r.max)} | ${ms(r.wall)} | ${rate(s.ops, r.median)} | ${bytes(r.retained)} |${stall} ${vs} |`,
       )
     }
   }
@@ -130,13 +130,17 @@ export function renderReport(results, env) {
     `- Node ${env.node} (V8 ${env.v8}), ${env.platform}`,
     `- CPU: ${env.cpu}, ${env.memory} RAM — a shared machine: compare ratios within this run, not absolute times across runs`,
     `- Each implementation ran in ${env.settings.rounds} fresh \`node --expose-gc\` process(es) per scenario,` +
-      ` ${env.settings.warmup} warm-up + ${env.settings.runs} timed run(s) each, implementations interleaved;` +
-      ` run took ${Math.round(env.seconds)} s`,
+      ` ${env.settings.warmup} warm-up + ${env.settings.runs} timed run(s) back to back, then one more run for the` +
+      ` retained heap; implementations interleaved, order rotating each round; the whole run took ${Math.round(env.seconds)} s`,
     `- Peers: ${env.peers}`,
     '',
-    '"ours vs this" is this implementation\'s median time divided by ours: above 1× ours is faster.' +
-      ' "Retained heap" is the heap still in use after a forced GC once the run finished (and 25 ms of' +
-      ' housekeeping timers ran), with the structure still referenced, minus the heap before it was built.',
+    'Times are CPU time of the benchmark process (user + system, all threads: GC and JIT included), median' +
+      ' over every timed run; wall-clock medians are shown beside them, but on a shared machine other' +
+      ' processes inflate wall time, so ratios use CPU time. Throughput is per CPU second.' +
+      ' "ours vs this" is this implementation\'s median CPU time divided by ours: above 1× ours is faster.' +
+      ' "Retained heap" is the heap still in use after forced GCs once a run finished (and 25 ms of' +
+      ' housekeeping timers ran), with the structure still referenced, minus the heap before it was built;' +
+      ' figures within ±100 KiB are noise.',
     '',
   ]
   const targets = []

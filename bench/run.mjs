@@ -11,10 +11,11 @@ const args = process.argv.slice(2)
 const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
 const quick = args.includes('--quick')
 const only = flag('only')?.split(',') ?? WORKLOADS
-// Full mode: 3 fresh processes per implementation and scenario, each 1 warm-up + 2 timed runs.
+// Full mode: 3 fresh processes per implementation and scenario, each 2 warm-up + 3 timed runs (and one
+// more run for the retained heap).
 const settings = quick
-  ? { rounds: 1, warmup: 1, runs: 1, timeout: 60_000 }
-  : { rounds: Number(flag('rounds') ?? 3), warmup: 1, runs: 2, timeout: 600_000 }
+  ? { rounds: 1, warmup: 0, runs: 1, timeout: 60_000 }
+  : { rounds: Number(flag('rounds') ?? 3), warmup: 2, runs: 3, timeout: 600_000 }
 const out = flag('out') ?? (quick ? undefined : fileURLToPath(new URL('RESULTS.md', import.meta.url)))
 const childPath = fileURLToPath(new URL('child.mjs', import.meta.url))
 
@@ -52,31 +53,32 @@ const median = (xs) => {
 
 function measure(workload, scenario) {
   const names = Object.keys(scenario.impls)
-  const samples = Object.fromEntries(names.map((n) => [n, { times: [], retained: [], stalls: [] }]))
+  const samples = Object.fromEntries(names.map((n) => [n, { runs: [], retained: [], stalls: [] }]))
   const unavailable = {}
   for (let round = 0; round < settings.rounds; round++) {
     const shift = round % names.length
     for (const impl of [...names.slice(shift), ...names.slice(0, shift)]) {
       if (unavailable[impl]) continue
       const result = runChild(workload, scenario, impl)
-      if (result.unavailable) {
-        unavailable[impl] = result.unavailable
-        continue
+      if (result.unavailable) unavailable[impl] = result.unavailable
+      else {
+        samples[impl].runs.push(...result.samples)
+        samples[impl].retained.push(result.retained)
+        samples[impl].stalls.push(result.stall)
       }
-      samples[impl].times.push(...result.times)
-      samples[impl].retained.push(...result.retained)
-      samples[impl].stalls.push(...result.stalls)
     }
   }
   return names.map((impl) => {
     if (unavailable[impl]) return { impl, unavailable: unavailable[impl] }
-    const { times, retained, stalls } = samples[impl]
+    const { runs, retained, stalls } = samples[impl]
+    const cpu = runs.map((run) => run.cpu)
     return {
       impl,
-      samples: times.length,
-      median: median(times),
-      min: Math.min(...times),
-      max: Math.max(...times),
+      samples: cpu.length,
+      median: median(cpu),
+      min: Math.min(...cpu),
+      max: Math.max(...cpu),
+      wall: median(runs.map((run) => run.time)),
       retained: median(retained),
       stall: Math.max(...stalls),
     }
