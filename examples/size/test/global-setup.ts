@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url'
+import { ensureBuilt } from '../../../scripts/ensure-built.ts'
+
+/** Sizes are measured on the packages' dist/, as a user gets them: build what is missing. */
+export default function setup(): void {
+  ensureBuilt(fileURLToPath(new URL('..', import.meta.url)))
+}
