@@ -1,15 +1,10 @@
 import type { WorkContext } from '@bigbuff/core'
-import {
-  type Deferred,
-  deferred,
-  rethrowAsync,
-  unrefTimer,
-  type WaiterNode,
-  WaiterQueue,
-} from '@bigbuff/internal'
+import { rethrowAsync, unrefTimer, type WaiterNode, WaiterQueue } from '@bigbuff/internal'
 import type { Work } from './types.js'
 
 const ONCE: AddEventListenerOptions = { once: true }
+/** Starts batches in a microtask: cheaper than `queueMicrotask`, and never faked by fake timers. */
+const RESOLVED = Promise.resolve()
 
 type OnError = ((error: unknown, key: unknown) => void) | undefined
 
@@ -38,8 +33,9 @@ export class KeyState {
   join(work: Work<unknown>, wait: number, rateLimit: number): Batch {
     let batch = this.batch
     if (batch === undefined) {
-      batch = this.batch = new Batch(this, Date.now(), wait)
+      batch = this.batch = new Batch(this, wait)
       if (this.run === undefined) this.#schedule(batch)
+      else batch.first = Date.now()
     } else if (!batch.scheduled) batch.wait = wait
     batch.work = work
     batch.rateLimit = rateLimit
@@ -55,15 +51,22 @@ export class KeyState {
     }
   }
 
+  /** The batch is free to start: after its wait (counted from its first call) and the hold. */
   #schedule(batch: Batch): void {
     batch.scheduled = true
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    const now = Date.now()
-    const delay = Math.max(this.#holdUntil - now, batch.first + batch.wait - now)
+    let delay = batch.wait
+    if (this.#holdUntil > 0 || (delay > 0 && batch.first !== undefined)) {
+      const now = Date.now()
+      if (batch.first !== undefined) delay += batch.first - now
+      delay = Math.max(delay, this.#holdUntil - now)
+    }
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
+    }
     const begin = (): void => this.#begin(batch)
     if (delay > 0) this.#timer = setTimeout(begin, delay)
-    else queueMicrotask(begin)
+    else RESOLVED.then(begin)
   }
 
   #begin(batch: Batch): void {
@@ -100,12 +103,12 @@ export class KeyState {
 
   /** Nothing runs or waits: keep the key only for what is left of its rate-limit hold. */
   #idle(): void {
-    const hold = this.#holdUntil - Date.now()
-    if (hold > 0) unrefTimer((this.#timer = setTimeout(this.#drop, hold)))
+    const hold = this.#holdUntil > 0 ? this.#holdUntil - Date.now() : 0
+    if (hold > 0) unrefTimer((this.#timer = setTimeout(() => this.#drop(), hold)))
     else this.#drop()
   }
 
-  readonly #drop = (): void => {
+  #drop(): void {
     this.#timer = undefined
     this.#keys.delete(this.#key)
   }
@@ -123,14 +126,17 @@ export class Batch {
   starts = 0
   /** Callers with a signal, still waiting. */
   callers: WaiterQueue<Caller> | undefined
-  #shared: Deferred<unknown> | undefined
+  /** When the first call joined, for a batch created behind a run (its wait counts from then). */
+  first: number | undefined
+  #shared: Promise<unknown> | undefined
+  #resolve: ((value: unknown) => void) | undefined
+  #reject: ((reason: unknown) => void) | undefined
   #controller: AbortController | undefined
   #abandoned = false
   #reason: unknown
 
   constructor(
     readonly state: KeyState,
-    readonly first: number,
     public wait: number,
   ) {}
 
@@ -138,7 +144,10 @@ export class Batch {
   await(signal: AbortSignal | undefined): Promise<unknown> {
     if (signal === undefined) {
       this.plain++
-      return (this.#shared ??= deferred()).promise
+      return (this.#shared ??= new Promise((resolve, reject) => {
+        this.#resolve = resolve
+        this.#reject = reject
+      }))
     }
     const callers = (this.callers ??= new WaiterQueue())
     return new Promise((resolve, reject) => {
@@ -174,8 +183,7 @@ export class Batch {
 
   /** Settles every remaining caller; returns whether any caller was still waiting. */
   deliver(ok: boolean, outcome: unknown): boolean {
-    const shared = this.#shared
-    if (shared) (ok ? shared.resolve : shared.reject)(outcome)
+    if (this.#shared) (ok ? this.#resolve! : this.#reject!)(outcome)
     let received = this.plain > 0
     if (this.callers) {
       for (const caller of this.callers.drain()) {
