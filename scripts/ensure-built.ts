@@ -93,12 +93,16 @@ export function stalePackages(names: readonly string[]): string[] {
 
 /**
  * Makes sure every package the example at `exampleDir` imports (and their dependencies) has an
- * up-to-date dist/, building through turbo (cached) when one does not.
+ * up-to-date dist/, building through turbo (cached) when one does not. Inside a turbo task
+ * (`TURBO_HASH` is set) the task's `^build` dependency has built them already: nothing is run,
+ * and only a missing dist/ is an error.
  * @returns the package names checked.
  */
 export function ensureBuilt(exampleDir: string): string[] {
   const names = runtimePackages(exampleDir)
-  const stale = stalePackages(names)
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: turbo sets it in every task; it affects no output
+  const underTurbo = process.env.TURBO_HASH !== undefined
+  const stale = underTurbo ? [] : stalePackages(names)
   if (stale.length > 0) {
     const example = manifest(exampleDir).name
     console.log(`ensure-built: building ${stale.join(', ')} for ${relative(root, exampleDir)}`)
@@ -107,10 +111,11 @@ export function ensureBuilt(exampleDir: string): string[] {
       ['exec', 'turbo', 'run', 'build', `--filter=${example}^...`, '--output-logs=errors-only'],
       { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } },
     )
-    // A source edited while turbo ran stays newer than its dist/; only a missing build is fatal.
-    const byName = workspacePackages()
-    const missing = names.filter((name) => oldestOutput(byName.get(name) as string) < 0)
-    if (missing.length > 0) throw new Error(`ensure-built: ${missing.join(', ')} still not built`)
   }
+  // A source edited while turbo ran stays newer than its dist/; only a missing build is fatal.
+  const byName = workspacePackages()
+  const missing = names.filter((name) => oldestOutput(byName.get(name) as string) < 0)
+  if (missing.length > 0)
+    throw new Error(`ensure-built: no dist/ for ${missing.join(', ')}; run pnpm build first`)
   return names
 }
