@@ -28,6 +28,8 @@ const COUNT_ARG = String(READ_COUNT)
 const HEADER = 5
 /** Claim passes run at most this often, whatever `claimIdle`, so a small one never spins. */
 const MIN_CLAIM_INTERVAL = 10
+/** The idle time (ms, about ten years) `close()` gives the entries it hands back: claimable by anyone. */
+const RELEASED_IDLE = '315360000000'
 const NO_ENTRIES: readonly unknown[] = []
 
 /** What a consumer needs from the stream that made it. */
@@ -108,7 +110,9 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     this.#start = settings.start
     this.#claimIdle = String(Math.ceil(settings.claimIdle))
     this.#claimInterval = Math.max(settings.claimIdle, MIN_CLAIM_INTERVAL)
-    this.#nextClaim = performance.now() + this.#claimInterval
+    // The first read of new entries starts with a claim pass: it picks up what closed instances
+    // handed back and what dead ones left behind.
+    this.#nextClaim = performance.now()
     // Create the group now, in order with the stream's puts, so `start: 'latest'` means "from here".
     handled(this.#ensureGroup())
   }
@@ -212,8 +216,9 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
 
   /**
    * Closes this consumer: waiting `get()`s reject `ClosedError` and its connection is released.
-   * Pending entries stay in Redis, for this instance id when it is reopened or for another instance
-   * to claim after `claimIdle`. Idempotent; resolves with `done`.
+   * Entries it read but did not commit (and those Redis delivered that `get()` never returned) stay
+   * pending in Redis, handed back: the same instance id reads them first when reopened, and any other
+   * instance of the name claims them at its next claim pass. Idempotent; resolves with `done`.
    */
   close(): Promise<void> {
     if (!this.#closed) {
@@ -238,7 +243,9 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     this.#batch = NO_ENTRIES
     await this.#pumping
     await this.#committing?.catch(noop)
-    await this.#host.shared.script(RELEASE, this.#host.key, [this.#name, this.#instance]).catch(noop)
+    await this.#host.shared
+      .script(RELEASE, this.#host.key, [this.#name, this.#instance, RELEASED_IDLE])
+      .catch(noop)
     this.#host.forget(this)
   }
 

@@ -30,11 +30,15 @@ local key, group = KEYS[1], ARGV[1]
 local added, length = 0, 0
 if redis.call('EXISTS', key) == 1 then
   local info = redis.call('XINFO', 'STREAM', key)
-  added, length = field(info, 'entries-added'), field(info, 'length')
+  added, length = field(info, 'entries-added') or 0, field(info, 'length')
 end
 local id, read = '0', added - length
 if ARGV[2] == 'latest' then id, read = '$', added end
 local reply = redis.pcall('XGROUP', 'CREATE', key, group, id, 'MKSTREAM', 'ENTRIESREAD', read)
+if type(reply) == 'table' and reply.err and string.sub(reply.err, 1, 9) ~= 'BUSYGROUP' then
+  -- Redis before 7.0 has no ENTRIESREAD (and no read counters to check).
+  reply = redis.pcall('XGROUP', 'CREATE', key, group, id, 'MKSTREAM')
+end
 if type(reply) == 'table' and reply.err then
   if string.sub(reply.err, 1, 9) == 'BUSYGROUP' then return 0 end
   return reply
@@ -111,11 +115,15 @@ if ARGV[5] ~= '' then
   end
   local claimed = redis.call('XAUTOCLAIM', key, group, consumer, idle, cursor, 'COUNT', count)
   cursor = claimed[1]
-  if #claimed[2] > 0 or #claimed[3] > 0 then
-    local out = { 'claim', cursor, #claimed[3], readCounter(info), false }
-    for _, entry in ipairs(claimed[2]) do push(out, entry) end
-    return out
+  -- Redis 7 drops entries trimmed away from the pending list and lists their ids; Redis 6.2
+  -- returns them without fields and keeps them pending, so acknowledge those.
+  local out, deleted, lost = { 'claim', cursor, 0, readCounter(info), false }, claimed[3] or {}, {}
+  for _, entry in ipairs(claimed[2]) do
+    if entry[2] then push(out, entry) else lost[#lost + 1] = entry[1] end
   end
+  if #lost > 0 then redis.call('XACK', key, group, unpack(lost)) end
+  out[3] = #deleted + #lost
+  if #out > 5 or out[3] > 0 then return out end
 end
 local read, lag, last = field(info, 'entries-read'), field(info, 'lag'), field(info, 'last-delivered-id')
 local length = redis.call('XLEN', key)
@@ -179,9 +187,27 @@ if bound == nil then return 0 end
 return redis.call('XTRIM', key, 'MINID', bound)
 `)
 
-/** Forgets consumer ARGV[2] of group ARGV[1] on stream KEYS[1] if nothing is pending at it. */
+/**
+ * Hands back what consumer ARGV[2] of group ARGV[1] on stream KEYS[1] holds: marks every entry
+ * pending at it as idle for ARGV[3] ms, so any instance claims it at its next claim pass (and the
+ * same consumer still reads it first if it comes back); forgets the consumer when it holds nothing.
+ * Returns the number of entries handed back.
+ */
 export const RELEASE: Script = script(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2]) > 0 then return 0 end
-return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+local key, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+if redis.call('EXISTS', key) == 0 then return 0 end
+local released, start = 0, '-'
+while true do
+  local page = redis.call('XPENDING', key, group, start, '+', 1000, consumer)
+  if #page == 0 then break end
+  local args = { 'XCLAIM', key, group, consumer, 0 }
+  for _, entry in ipairs(page) do args[#args + 1] = entry[1] end
+  args[#args + 1], args[#args + 2], args[#args + 3] = 'IDLE', ARGV[3], 'JUSTID'
+  redis.call(unpack(args))
+  released = released + #page
+  if #page < 1000 then break end
+  start = '(' .. page[#page][1]
+end
+if released == 0 then redis.call('XGROUP', 'DELCONSUMER', key, group, consumer) end
+return released
 `)

@@ -1,13 +1,7 @@
 /// <reference types="node" />
 import type { TestProject } from 'vitest/node'
+import './provided-context.js'
 import { startRedis } from './redis-server.js'
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The URL of the redis-server every test file shares. */
-    redisUrl: string
-  }
-}
 
 /** Starts one redis-server for the whole run and stops it afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -3,6 +3,7 @@ import { createClient } from '@redis/client'
 import { afterEach, inject } from 'vitest'
 import { RedisStream } from '../src/index.js'
 import type { RedisStreamOptions } from '../src/types.js'
+import './provided-context.js'
 
 /** The URL of the redis-server started by the global setup. */
 export const redisUrl: string = inject('redisUrl')
@@ -16,6 +17,7 @@ export function uniqueKey(label = 'stream'): string {
 }
 
 const opened: RedisStream<unknown>[] = []
+const keys = new WeakMap<object, string>()
 
 afterEach(async () => {
   const streams = opened.splice(0)
@@ -24,9 +26,41 @@ afterEach(async () => {
 
 /** Opens a stream on the shared server with a fresh key (unless given); closed after the test. */
 export function openStream<T = number>(options: Partial<RedisStreamOptions<T>> = {}): RedisStream<T> {
-  const stream = new RedisStream<T>({ stream: uniqueKey(), url: redisUrl, trimInterval: 0, ...options })
+  const key = options.stream ?? uniqueKey()
+  const stream = new RedisStream<T>({ url: redisUrl, trimInterval: 0, ...options, stream: key })
   opened.push(stream as RedisStream<unknown>)
+  keys.set(stream, key)
   return stream
+}
+
+/** The key of a stream made by {@link openStream}. */
+export function keyOf<T>(stream: RedisStream<T>): string {
+  const key = keys.get(stream)
+  if (key === undefined) throw new Error('not a stream from openStream()')
+  return key
+}
+
+/** How many consumers (instances) group `group` of stream `key` has; each registers on its first read. */
+export async function groupConsumers(key: string, group: string): Promise<number> {
+  const client = await rawClient()
+  try {
+    const groups = (await client.sendCommand(['XINFO', 'GROUPS', key]).catch(() => [])) as unknown[][]
+    const info = groups.find((entry) => entry[1] === group)
+    return info === undefined ? 0 : (info[3] as number)
+  } finally {
+    client.destroy()
+  }
+}
+
+/** The values stored in stream `key`, oldest first, as the text of their "v" field. */
+export async function storedTexts(key: string): Promise<string[]> {
+  const client = await rawClient()
+  try {
+    const reply = (await client.sendCommand(['XRANGE', key, '-', '+'])) as [string, string[]][]
+    return reply.map(([, fields]) => fields[1]!)
+  } finally {
+    client.destroy()
+  }
 }
 
 /** A plain client for looking at what the library stored. */
