@@ -1,13 +1,14 @@
 import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { assertCapacity, RingQueue, signalOf, type WaiterNode, WaiterQueue } from '@bigbuff/internal'
-import { pause } from './internal/macrotask.js'
+import { assertCapacity, RingQueue, signalOf } from '@bigbuff/internal'
+import { LinkQueue } from './internal/link-queue.js'
+import { pause, resolveSoon } from './internal/macrotask.js'
 import {
   DONE,
-  PendingReceive,
-  PendingSend,
   type ReceiveWaiter,
   SEND_CLOSED,
   type SendWaiter,
+  waitToReceive,
+  waitToSend,
 } from './internal/waiters.js'
 
 /**
@@ -59,8 +60,8 @@ export let internals: ChanInternals
 export class Chan<T> implements AsyncIterable<T>, Disposable {
   readonly #capacity: number
   readonly #buffer: RingQueue<T> | undefined
-  readonly #senders = new WaiterQueue<SendWaiter<T>>()
-  readonly #receivers = new WaiterQueue<ReceiveWaiter<T>>()
+  readonly #senders = new LinkQueue<SendWaiter<T>>()
+  readonly #receivers = new LinkQueue<ReceiveWaiter<T>>()
   #closed = false
 
   /**
@@ -119,9 +120,7 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
       this.#sendNow(value)
       return pause() ?? RESOLVED
     }
-    return new Promise<void>((resolve, reject) => {
-      new PendingSend(this.#senders, value, resolve, reject, signal)
-    })
+    return waitToSend(this.#senders, value, signal)
   }
 
   /**
@@ -165,15 +164,9 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
       }
       if (signal?.aborted) return Promise.reject(signal.reason)
     }
-    if (this.#hasValue()) {
-      const value = this.#receiveNow()
-      const turn = pause()
-      return turn === undefined ? Promise.resolve(value) : turn.then(() => value)
-    }
+    if (this.#hasValue()) return resolveSoon(this.#receiveNow())
     if (this.#closed) return Promise.reject(new ClosedError(RECEIVE_CLOSED))
-    return new Promise<T>((resolve, reject) => {
-      new PendingReceive<T>(this.#receivers, resolve, reject, signal, false)
-    })
+    return waitToReceive<T, T>(this.#receivers, signal, false)
   }
 
   /**
@@ -263,15 +256,10 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
   }
 
   #next(): Promise<IteratorResult<T, undefined>> {
-    if (this.#hasValue()) {
-      const result: IteratorYieldResult<T> = { value: this.#receiveNow(), done: false }
-      const turn = pause()
-      return turn === undefined ? Promise.resolve(result) : turn.then(() => result)
-    }
+    if (this.#hasValue())
+      return resolveSoon<IteratorResult<T, undefined>>({ value: this.#receiveNow(), done: false })
     if (this.#closed) return RESOLVED_DONE
-    return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-      new PendingReceive<T>(this.#receivers, resolve, reject, undefined, true)
-    })
+    return waitToReceive<IteratorResult<T, undefined>, T>(this.#receivers, undefined, true)
   }
 
   static {
@@ -288,8 +276,8 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
       receiveNow: (chan) => chan.#receiveNow(),
       parkSender: (chan, waiter) => chan.#senders.push(waiter),
       parkReceiver: (chan, waiter) => chan.#receivers.push(waiter),
-      unparkSender: (chan, node) => chan.#senders.remove(node),
-      unparkReceiver: (chan, node) => chan.#receivers.remove(node),
+      unparkSender: (chan, waiter) => chan.#senders.remove(waiter),
+      unparkReceiver: (chan, waiter) => chan.#receivers.remove(waiter),
       next: (chan) => chan.#next(),
       discard: (chan) => {
         chan.close()
@@ -313,10 +301,10 @@ export interface ChanInternals {
   sendNow<T>(chan: Chan<T>, value: T): void
   /** Precondition: `hasValue`. */
   receiveNow<T>(chan: Chan<T>): T
-  parkSender<T>(chan: Chan<T>, waiter: SendWaiter<T>): WaiterNode<SendWaiter<T>>
-  parkReceiver<T>(chan: Chan<T>, waiter: ReceiveWaiter<T>): WaiterNode<ReceiveWaiter<T>>
-  unparkSender<T>(chan: Chan<T>, node: WaiterNode<SendWaiter<T>>): boolean
-  unparkReceiver<T>(chan: Chan<T>, node: WaiterNode<ReceiveWaiter<T>>): boolean
+  parkSender<T>(chan: Chan<T>, waiter: SendWaiter<T>): void
+  parkReceiver<T>(chan: Chan<T>, waiter: ReceiveWaiter<T>): void
+  unparkSender<T>(chan: Chan<T>, waiter: SendWaiter<T>): boolean
+  unparkReceiver<T>(chan: Chan<T>, waiter: ReceiveWaiter<T>): boolean
   /** An iterator step: the next value, or done once closed and drained. */
   next<T>(chan: Chan<T>): Promise<IteratorResult<T, undefined>>
   /** Closes the channel and drops what is buffered. */

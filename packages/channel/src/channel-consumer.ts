@@ -5,9 +5,10 @@ import {
   NothingToRollbackError,
   type SignalOptions,
 } from '@bigbuff/core'
-import { type Deferred, deferred, invalid, RingQueue, signalOf, WaiterQueue } from '@bigbuff/internal'
+import { type Deferred, deferred, invalid, RingQueue, signalOf } from '@bigbuff/internal'
 import { Chan } from './chan.js'
-import { pause } from './internal/macrotask.js'
+import { LinkQueue } from './internal/link-queue.js'
+import { resolveSoon } from './internal/macrotask.js'
 import { PendingGet } from './internal/pending-get.js'
 
 const GET_CLOSED = 'Cannot get: consumer closed'
@@ -43,7 +44,7 @@ const GET_EXHAUSTED = 'Cannot get: source exhausted'
 export class ChannelConsumer<T> implements Consumer<T> {
   /** Received and not committed: the first `#cursor` were delivered. */
   readonly #values = new RingQueue<T>()
-  readonly #getters = new WaiterQueue<PendingGet<T>>()
+  readonly #getters = new LinkQueue<PendingGet<T>>()
   readonly #done: Deferred<void> = deferred<void>()
   readonly #chan: Chan<T> | undefined
   readonly #iterable: AsyncIterable<T> | Iterable<T> | undefined
@@ -123,9 +124,7 @@ export class ChannelConsumer<T> implements Consumer<T> {
     if (this.#closed) return Promise.reject(new ClosedError(GET_CLOSED))
     if (this.#getters.length === 0) {
       if (this.#cursor < this.#values.length || this.#readSync()) {
-        const value = this.#values.at(this.#cursor++) as T
-        const turn = pause()
-        return turn === undefined ? Promise.resolve(value) : turn.then(() => value)
+        return resolveSoon(this.#values.at(this.#cursor++) as T)
       }
       if (this.#exhausted) return this.#rejectExhausted()
     }

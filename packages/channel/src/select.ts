@@ -1,7 +1,7 @@
 import { ClosedError, type SignalOptions } from '@bigbuff/core'
 import { invalid, noop, signalOf } from '@bigbuff/internal'
 import { Chan, internals } from './chan.js'
-import { pause } from './internal/macrotask.js'
+import { resolveSoon } from './internal/macrotask.js'
 import { SelectWaiter } from './internal/select-waiter.js'
 import { SEND_CLOSED } from './internal/waiters.js'
 
@@ -107,11 +107,15 @@ export function select(cases: readonly SelectCase[], options?: SignalOptions): P
     } catch (error) {
       return Promise.reject(error)
     }
-    const turn = pause()
-    return turn === undefined ? Promise.resolve(result) : turn.then(() => result)
+    return resolveSoon(result)
   }
   // select([]) without a signal waits forever, as in Go.
   if (cases.length === 0 && signal === undefined) return new Promise<SelectResult>(noop)
+  return waitToSelect(cases, signal)
+}
+
+// Kept apart so the fast path of select() allocates no closure context.
+function waitToSelect(cases: readonly ChanCase[], signal: AbortSignal | undefined): Promise<SelectResult> {
   return new Promise<SelectResult>((resolve, reject) => {
     new SelectWaiter(cases, resolve, reject, signal)
   })

@@ -43,7 +43,7 @@ describe('pause()', () => {
     const module = await load()
     expect(callsUntilTurn(module, 100)).toBe(-1)
     vi.advanceTimersByTime(module.SLICE_MS)
-    // The clock is read every 32 operations.
+    // The clock is read every 128 operations: the 128th call is the 28th of this batch.
     expect(callsUntilTurn(module, 100)).toBe(28)
   })
 

@@ -1,23 +1,25 @@
-import type { WaiterNode, WaiterQueue } from '@bigbuff/internal'
+import type { Linked, LinkQueue } from './link-queue.js'
 import { ONCE } from './waiters.js'
 
 /** A `ChannelConsumer.get()` waiting for the source. */
-export class PendingGet<T> {
+export class PendingGet<T> implements Linked {
+  prev: Linked | undefined = undefined
+  next: Linked | undefined = undefined
+  linked = false
   readonly promise: Promise<T>
-  readonly #queue: WaiterQueue<PendingGet<T>>
-  readonly #node: WaiterNode<PendingGet<T>>
+  readonly #queue: LinkQueue<PendingGet<T>>
   readonly #signal: AbortSignal | undefined
   #resolve!: (value: T) => void
   #reject!: (reason: unknown) => void
 
-  constructor(queue: WaiterQueue<PendingGet<T>>, signal: AbortSignal | undefined) {
+  constructor(queue: LinkQueue<PendingGet<T>>, signal: AbortSignal | undefined) {
     this.promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve
       this.#reject = reject
     })
     this.#queue = queue
     this.#signal = signal
-    this.#node = queue.push(this)
+    queue.push(this)
     signal?.addEventListener('abort', this, ONCE)
   }
 
@@ -35,7 +37,7 @@ export class PendingGet<T> {
 
   /** The signal aborted: leave the queue; whatever the source produces stays for the next get(). */
   handleEvent(): void {
-    this.#queue.remove(this.#node)
+    this.#queue.remove(this)
     this.#reject((this.#signal as AbortSignal).reason)
   }
 }

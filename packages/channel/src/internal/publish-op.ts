@@ -1,30 +1,30 @@
-import type { WaiterNode } from '@bigbuff/internal'
 import { type Chan, internals } from '../chan.js'
+import type { Linked } from './link-queue.js'
 import { ONCE, type SendWaiter } from './waiters.js'
 
 /**
  * A publish that has to wait for some subscriptions: one sender parked on each of their channels,
  * settled when every one has taken the value, ended, or the signal aborted.
  */
-export class PublishOp<T> implements SendWaiter<T> {
-  readonly value: T
+export class PublishOp<T> {
+  readonly #value: T
   readonly #signal: AbortSignal | undefined
-  readonly #chans: Chan<T>[] = []
-  readonly #nodes: WaiterNode<SendWaiter<T>>[] = []
+  readonly #deliveries: Delivery<T>[] = []
   #delivered = 0
   #remaining = 0
   #resolve!: (delivered: number) => void
   #reject!: (reason: unknown) => void
 
   constructor(value: T, signal: AbortSignal | undefined) {
-    this.value = value
+    this.#value = value
     this.#signal = signal
   }
 
   /** Waits on `chan` until its subscriber takes the value. */
   park(chan: Chan<T>): void {
-    this.#chans.push(chan)
-    this.#nodes.push(internals.parkSender(chan, this))
+    const delivery = new Delivery(this, chan, this.#value)
+    this.#deliveries.push(delivery)
+    internals.parkSender(chan, delivery)
     this.#remaining++
   }
 
@@ -38,6 +38,7 @@ export class PublishOp<T> implements SendWaiter<T> {
     })
   }
 
+  /** One subscription took the value (`ok`) or ended first. */
   settle(ok: boolean): void {
     if (ok) this.#delivered++
     if (--this.#remaining > 0) return
@@ -47,10 +48,28 @@ export class PublishOp<T> implements SendWaiter<T> {
 
   /** The signal aborted: stop waiting on every subscription that has not taken the value. */
   handleEvent(): void {
-    for (let i = 0; i < this.#chans.length; i++) {
-      internals.unparkSender(this.#chans[i] as Chan<T>, this.#nodes[i] as WaiterNode<SendWaiter<T>>)
-    }
+    for (const delivery of this.#deliveries) internals.unparkSender(delivery.chan, delivery)
     this.#remaining = 0
     this.#reject((this.#signal as AbortSignal).reason)
+  }
+}
+
+/** The value waiting in one subscription's channel. */
+class Delivery<T> implements SendWaiter<T> {
+  prev: Linked | undefined = undefined
+  next: Linked | undefined = undefined
+  linked = false
+  readonly value: T
+  readonly chan: Chan<T>
+  readonly #op: PublishOp<T>
+
+  constructor(op: PublishOp<T>, chan: Chan<T>, value: T) {
+    this.#op = op
+    this.chan = chan
+    this.value = value
+  }
+
+  settle(ok: boolean): void {
+    this.#op.settle(ok)
   }
 }

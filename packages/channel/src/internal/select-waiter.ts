@@ -1,7 +1,7 @@
 import { ClosedError } from '@bigbuff/core'
-import type { WaiterNode } from '@bigbuff/internal'
 import { internals } from '../chan.js'
 import type { ChanCase, SelectResult } from '../select.js'
+import type { Linked } from './link-queue.js'
 import { ONCE, type ReceiveWaiter, SEND_CLOSED, type SendWaiter } from './waiters.js'
 
 /**
@@ -11,7 +11,7 @@ import { ONCE, type ReceiveWaiter, SEND_CLOSED, type SendWaiter } from './waiter
  */
 export class SelectWaiter {
   readonly #cases: readonly ChanCase[]
-  readonly #nodes: WaiterNode<unknown>[]
+  readonly #waiters: CaseWaiter[]
   readonly #resolve: (result: SelectResult) => void
   readonly #reject: (reason: unknown) => void
   readonly #signal: AbortSignal | undefined
@@ -27,13 +27,13 @@ export class SelectWaiter {
     this.#resolve = resolve
     this.#reject = reject
     this.#signal = signal
-    this.#nodes = new Array<WaiterNode<unknown>>(cases.length)
+    this.#waiters = new Array<CaseWaiter>(cases.length)
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan, value } = cases[i] as ChanCase
       const waiter = new CaseWaiter(this, i, value)
-      this.#nodes[i] = (
-        kind === 'receive' ? internals.parkReceiver(chan, waiter) : internals.parkSender(chan, waiter)
-      ) as WaiterNode<unknown>
+      this.#waiters[i] = waiter
+      if (kind === 'receive') internals.parkReceiver(chan, waiter)
+      else internals.parkSender(chan, waiter)
     }
     signal?.addEventListener('abort', this, ONCE)
   }
@@ -45,7 +45,7 @@ export class SelectWaiter {
     else this.#resolve({ index, value, ok })
   }
 
-  /** The signal aborted: withdraw every case and reject with its reason. */
+  /** The signal aborted (the listener is gone once settled): withdraw every case, reject with its reason. */
   handleEvent(): void {
     this.#end()
     this.#reject((this.#signal as AbortSignal).reason)
@@ -58,9 +58,9 @@ export class SelectWaiter {
     const cases = this.#cases
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan } = cases[i] as ChanCase
-      const node = this.#nodes[i] as WaiterNode<never>
-      if (kind === 'receive') internals.unparkReceiver(chan, node)
-      else internals.unparkSender(chan, node)
+      const waiter = this.#waiters[i] as CaseWaiter
+      if (kind === 'receive') internals.unparkReceiver(chan, waiter)
+      else internals.unparkSender(chan, waiter)
     }
     return true
   }
@@ -68,6 +68,9 @@ export class SelectWaiter {
 
 /** One case of a waiting select, parked in its channel's queue. */
 class CaseWaiter implements ReceiveWaiter<unknown>, SendWaiter<unknown> {
+  prev: Linked | undefined = undefined
+  next: Linked | undefined = undefined
+  linked = false
   readonly value: unknown
   readonly #select: SelectWaiter
   readonly #index: number

@@ -1,7 +1,7 @@
 import { assertCapacity, assertOptions, signalOf } from '@bigbuff/internal'
 import { Chan, internals } from '../chan.js'
 import type { Subscription } from '../subscription.js'
-import { pause } from './macrotask.js'
+import { resolveSoon } from './macrotask.js'
 import { PublishOp } from './publish-op.js'
 import { DONE, ONCE } from './waiters.js'
 
@@ -64,8 +64,7 @@ export class Topic<T> {
       else (op ??= new PublishOp(value, signal)).park(chan)
     }
     if (op !== undefined) return op.start(delivered)
-    const turn = pause()
-    return turn === undefined ? Promise.resolve(delivered) : turn.then(() => delivered)
+    return resolveSoon(delivered)
   }
 
   /** Ends every subscription, letting each deliver what it buffered. */

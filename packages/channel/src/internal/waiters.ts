@@ -1,14 +1,14 @@
 import { ClosedError } from '@bigbuff/core'
-import type { WaiterNode, WaiterQueue } from '@bigbuff/internal'
+import type { Linked, LinkQueue } from './link-queue.js'
 
 /** A party parked in a channel's receive queue: a `receive()`, an iterator's `next()` or a select case. */
-export interface ReceiveWaiter<T> {
+export interface ReceiveWaiter<T> extends Linked {
   /** Hands over `value` (`ok` true) or reports that the channel closed (`ok` false). */
   deliver(value: T | undefined, ok: boolean): void
 }
 
 /** A party parked in a channel's send queue: a `send()`, a select case or a publish. */
-export interface SendWaiter<T> {
+export interface SendWaiter<T> extends Linked {
   readonly value: T
   /** The value was taken (`ok` true) or the channel closed first (`ok` false). */
   settle(ok: boolean): void
@@ -23,17 +23,44 @@ export const ONCE: AddEventListenerOptions = Object.freeze({ once: true })
 /** The message of the `ClosedError` a sender gets. */
 export const SEND_CLOSED = 'Cannot send: channel closed'
 
+/**
+ * Parks a receiver and returns its promise. A function of its own so that callers' fast paths
+ * allocate no closure context.
+ */
+export function waitToReceive<R, T>(
+  queue: LinkQueue<ReceiveWaiter<T>>,
+  signal: AbortSignal | undefined,
+  iterate: boolean,
+): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    new PendingReceive<T>(queue, resolve, reject, signal, iterate)
+  })
+}
+
+/** Parks a sender and returns its promise; see {@link waitToReceive}. */
+export function waitToSend<T>(
+  queue: LinkQueue<SendWaiter<T>>,
+  value: T,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    new PendingSend(queue, value, resolve, reject, signal)
+  })
+}
+
 /** A waiting `receive()` (`iterate` false) or iterator `next()` (`iterate` true). */
 export class PendingReceive<T> implements ReceiveWaiter<T> {
-  readonly #queue: WaiterQueue<ReceiveWaiter<T>>
-  readonly #node: WaiterNode<ReceiveWaiter<T>>
+  prev: Linked | undefined = undefined
+  next: Linked | undefined = undefined
+  linked = false
+  readonly #queue: LinkQueue<ReceiveWaiter<T>>
   readonly #resolve: (value: never) => void
   readonly #reject: (reason: unknown) => void
   readonly #signal: AbortSignal | undefined
   readonly #iterate: boolean
 
   constructor(
-    queue: WaiterQueue<ReceiveWaiter<T>>,
+    queue: LinkQueue<ReceiveWaiter<T>>,
     resolve: (value: never) => void,
     reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
@@ -44,7 +71,7 @@ export class PendingReceive<T> implements ReceiveWaiter<T> {
     this.#reject = reject
     this.#signal = signal
     this.#iterate = iterate
-    this.#node = queue.push(this)
+    queue.push(this)
     signal?.addEventListener('abort', this, ONCE)
   }
 
@@ -56,24 +83,26 @@ export class PendingReceive<T> implements ReceiveWaiter<T> {
     else this.#reject(new ClosedError('Cannot receive: channel closed'))
   }
 
-  /** The signal aborted: leave the queue without taking anything. */
+  /** The signal aborted (the listener is gone once settled): leave the queue without taking anything. */
   handleEvent(): void {
-    this.#queue.remove(this.#node)
+    this.#queue.remove(this)
     this.#reject((this.#signal as AbortSignal).reason)
   }
 }
 
 /** A waiting `send()`. */
 export class PendingSend<T> implements SendWaiter<T> {
+  prev: Linked | undefined = undefined
+  next: Linked | undefined = undefined
+  linked = false
   readonly value: T
-  readonly #queue: WaiterQueue<SendWaiter<T>>
-  readonly #node: WaiterNode<SendWaiter<T>>
+  readonly #queue: LinkQueue<SendWaiter<T>>
   readonly #resolve: () => void
   readonly #reject: (reason: unknown) => void
   readonly #signal: AbortSignal | undefined
 
   constructor(
-    queue: WaiterQueue<SendWaiter<T>>,
+    queue: LinkQueue<SendWaiter<T>>,
     value: T,
     resolve: () => void,
     reject: (reason: unknown) => void,
@@ -84,7 +113,7 @@ export class PendingSend<T> implements SendWaiter<T> {
     this.#resolve = resolve
     this.#reject = reject
     this.#signal = signal
-    this.#node = queue.push(this)
+    queue.push(this)
     signal?.addEventListener('abort', this, ONCE)
   }
 
@@ -94,9 +123,9 @@ export class PendingSend<T> implements SendWaiter<T> {
     else this.#reject(new ClosedError(SEND_CLOSED))
   }
 
-  /** The signal aborted: leave the queue; the value was not sent. */
+  /** The signal aborted (the listener is gone once settled): leave the queue; nothing was sent. */
   handleEvent(): void {
-    this.#queue.remove(this.#node)
+    this.#queue.remove(this)
     this.#reject((this.#signal as AbortSignal).reason)
   }
 }
