@@ -1,7 +1,7 @@
 // One child process = one implementation of one scenario: warm-up runs, timed runs, then one run
 // bracketed by forced GCs for the heap it still holds afterwards.
 // Usage: node --expose-gc child.mjs <workload> <scenario id> <implementation> <warmup> <runs> [--quick]
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { performance } from 'node:perf_hooks'
 import { loadScenario, Unavailable } from './shared.mjs'
 
 const [workload, scenarioId, implName, warmupArg, runsArg] = process.argv.slice(2)
@@ -52,22 +52,26 @@ async function timed(prepare, run) {
   return { time, cpu: (user + system) / 1000 }
 }
 
-/** One more run, untimed, for the heap it leaves behind and for how long it kept timers from running. */
+/** One more run, untimed, for the heap it leaves behind and for whether it let timers run meanwhile. */
 async function measured(prepare, run) {
   // The previous run's housekeeping timers (a cleaner's trailing edge) still reference its structure.
   await settle()
   const before = heapUsed()
   const state = await prepare()
-  // Samples every 10 ms whether a timer could run: its maximum is the longest the loop was starved.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 })
-  loopDelay.enable()
+  // A 1 ms timer chain: how often it fires during the run shows whether the run lets the event loop
+  // turn (a count, unlike a latency, is not skewed when other processes take the CPU).
+  let ticks = 0
+  let running = true
+  const tick = () => {
+    if (!running) return
+    ticks++
+    setTimeout(tick, 1)
+  }
+  setTimeout(tick, 1)
   held.alive = [state, await run(state)]
-  // A loop starved for the whole run has taken no sample yet: the first one after it, taken while
-  // settling, records the starvation.
+  running = false
   await settle()
-  loopDelay.disable()
-  // Each sample is the time between two 10 ms ticks: the excess over 10 ms is how late the timer ran.
-  const result = { retained: heapUsed() - before, stall: Math.max(0, loopDelay.max / 1e6 - 10) }
+  const result = { retained: heapUsed() - before, ticks }
   held.alive = undefined
   return result
 }

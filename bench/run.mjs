@@ -53,7 +53,7 @@ const median = (xs) => {
 
 function measure(workload, scenario) {
   const names = Object.keys(scenario.impls)
-  const samples = Object.fromEntries(names.map((n) => [n, { runs: [], retained: [], stalls: [] }]))
+  const samples = Object.fromEntries(names.map((n) => [n, { runs: [], retained: [], ticks: [] }]))
   const unavailable = {}
   for (let round = 0; round < settings.rounds; round++) {
     const shift = round % names.length
@@ -64,13 +64,13 @@ function measure(workload, scenario) {
       else {
         samples[impl].runs.push(...result.samples)
         samples[impl].retained.push(result.retained)
-        samples[impl].stalls.push(result.stall)
+        samples[impl].ticks.push(result.ticks)
       }
     }
   }
   return names.map((impl) => {
     if (unavailable[impl]) return { impl, unavailable: unavailable[impl] }
-    const { runs, retained, stalls } = samples[impl]
+    const { runs, retained, ticks } = samples[impl]
     const cpu = runs.map((run) => run.cpu)
     return {
       impl,
@@ -80,7 +80,7 @@ function measure(workload, scenario) {
       max: Math.max(...cpu),
       wall: median(runs.map((run) => run.time)),
       retained: median(retained),
-      stall: Math.max(...stalls),
+      ticks: Math.min(...ticks),
     }
   })
 }
@@ -101,7 +101,7 @@ for (const name of only) {
     title: mod.title,
     description: mod.description,
     metric: mod.metric,
-    showStall: mod.showStall,
+    showTicks: mod.showTicks,
     scenarios,
   })
 }
