@@ -235,7 +235,10 @@ describe('ChannelConsumer over an AsyncIterable', () => {
     await consumer.close()
     expect(finished).toHaveBeenCalledOnce()
     await expect(consumer.commit()).rejects.toThrow('Cannot commit: consumer closed')
-    await expect(consumer.rollback()).rejects.toThrow('Cannot roll back: consumer closed')
+    expect(consumer.pending).toBe(1)
+    await consumer.rollback()
+    expect(consumer.pending).toBe(0)
+    await expect(consumer.get()).rejects.toBeInstanceOf(ClosedError)
     expect(consumer.buffered()).toEqual([1])
   })
 

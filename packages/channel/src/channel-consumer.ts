@@ -27,9 +27,9 @@ const GET_EXHAUSTED = 'Cannot get: source exhausted'
  *   consumer stays open (`closed` is false) and a rollback makes the values available again.
  * - A source that throws rejects one `get()` with that error, then counts as exhausted.
  * - `close()` rejects waiting `get()`s, stops reading (cancelling a waiting receive on a `Chan`
- *   source) and calls the source iterator's `return()`; afterwards `commit()` and `rollback()` reject
- *   `ClosedError` and `buffered()` still returns what was received but not committed; a value in
- *   flight when `close()` was called is added to it when it arrives.
+ *   source) and calls the source iterator's `return()`. Afterwards `commit()` rejects `ClosedError`
+ *   (`rollback()` still rewinds, as in Go) and `buffered()` still returns what was received but not
+ *   committed; a value in flight when `close()` was called is added to it when it arrives.
  * - Closing the consumer never closes a `Chan` source.
  *
  * @typeParam T - the values read.
@@ -151,15 +151,14 @@ export class ChannelConsumer<T> implements Consumer<T> {
 
   /**
    * Rewinds to the last commit: the values read since are delivered again, in order, before
-   * anything new.
-   * @throws (rejects) NothingToRollbackError when nothing is pending; ClosedError after `close()`.
+   * anything new. Works after `close()` too (as in Go), where it only resets `pending`.
+   * @throws (rejects) NothingToRollbackError when nothing is pending.
    * @example
    * ```ts
    * await consumer.rollback()
    * ```
    */
   rollback(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError('Cannot roll back: consumer closed'))
     if (this.#cursor === 0) return Promise.reject(new NothingToRollbackError())
     this.#cursor = 0
     this.#serve()
