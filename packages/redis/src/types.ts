@@ -17,20 +17,20 @@ export interface RedisStreamOptions<T> {
   /** The stream's key. Every process that opens the same key on the same Redis shares the stream. */
   readonly stream: string
   /** Where Redis is: `redis[s]://[[user][:password]@][host][:port][/db]`. Default `redis://127.0.0.1:6379`. */
-  readonly url?: string
+  readonly url?: string | undefined
   /** How values are stored. Default: JSON (`undefined` is not representable and is rejected). */
-  readonly codec?: Codec<T>
+  readonly codec?: Codec<T> | undefined
   /**
    * Approximate cap on the number of entries (`XADD … MAXLEN ~`), like `fixedBufferCleaner`:
    * entries beyond it are dropped from the front whether or not every consumer has read them.
    * A positive integer; default: no cap.
    */
-  readonly maxLength?: number
+  readonly maxLength?: number | undefined
   /**
    * Milliseconds between automatic retention passes (see `trim()`); default 1000; 0 turns the
    * automatic pass off.
    */
-  readonly trimInterval?: number
+  readonly trimInterval?: number | undefined
 }
 
 /** Where a consumer starts and who it is within its name. */
@@ -39,15 +39,15 @@ export interface RedisConsumerOptions {
    * Where a name that Redis has never seen starts: `'oldest'` (default) at the oldest retained entry,
    * `'latest'` after the newest one. A name that already exists continues where it stands.
    */
-  readonly start?: 'oldest' | 'latest'
+  readonly start?: 'oldest' | 'latest' | undefined
   /**
    * This reader's id within the name (the Redis consumer). Reopening with the same id delivers what
    * that id had read but not committed first. Default: a random UUID.
    */
-  readonly instance?: string
+  readonly instance?: string | undefined
   /**
    * Milliseconds an entry must sit unacknowledged at another instance before this one claims it
    * (`XAUTOCLAIM`). Must exceed the longest time between `get()` and `commit()`. Default 30000.
    */
-  readonly claimIdle?: number
+  readonly claimIdle?: number | undefined
 }
