@@ -67,4 +67,35 @@ describe('pause()', () => {
     await turn
     expect(module.pause()).toBeUndefined()
   })
+
+  it('pause() still gets its turn from the captured setTimeout when MessageChannel never delivers', async () => {
+    const posted = vi.fn()
+    class SilentChannel {
+      readonly port1 = { onmessage: null, postMessage: posted }
+      readonly port2 = { onmessage: null, postMessage: posted }
+    }
+    vi.stubGlobal('MessageChannel', SilentChannel)
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] })
+    const module = await load()
+    callsUntilTurn(module, module.SLICE_OPERATIONS)
+    await module.pause()
+    expect(posted).toHaveBeenCalledOnce()
+    expect(module.pause()).toBeUndefined()
+  })
+
+  it('a turn ended by its message clears its backup timer', async () => {
+    const set = vi.spyOn(globalThis, 'setTimeout')
+    const clear = vi.spyOn(globalThis, 'clearTimeout')
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] })
+    const module = await load()
+    const before = set.mock.calls.length
+    callsUntilTurn(module, module.SLICE_OPERATIONS)
+    // The turn armed its backup timer synchronously, when it started.
+    const backup: unknown = set.mock.results[before]?.value
+    expect(backup).toBeDefined()
+    await module.pause()
+    expect(clear).toHaveBeenCalledWith(backup)
+    set.mockRestore()
+    clear.mockRestore()
+  })
 })

@@ -20,15 +20,18 @@ const CLOCK_EVERY = 128
 
 type Clock = () => number
 
-// Captured when the module loads, so fake timers installed later do not freeze the slice clock.
+// Captured when the module loads, so fake timers installed later neither freeze the slice clock
+// nor capture the turn.
 const clock: Clock = captureClock()
 const capturedSetTimeout = globalThis.setTimeout
+const capturedClearTimeout = globalThis.clearTimeout
 
 let operations = 0
 let sliceStart = clock()
 let turn: Promise<void> | undefined
 let resume: (() => void) | undefined
-let hop: ((wake: () => void) => void) | undefined
+let backup: ReturnType<typeof setTimeout> | undefined
+let post: (() => void) | null | undefined
 
 /**
  * Counts one operation that is about to complete at once. Returns `undefined` when it may settle
@@ -56,15 +59,25 @@ function after<T>(turn: Promise<void>, value: T): Promise<T> {
   return turn.then(() => value)
 }
 
+/**
+ * One macrotask turn: a `MessageChannel` message (not faked by fake-timer libraries, and only
+ * microseconds away), raced by the captured `setTimeout`, which also covers runtimes without
+ * `MessageChannel` or with one that never delivers.
+ */
 function startTurn(wake: () => void): void {
   resume = wake
-  hop ??= createHop()
-  hop(endTurn)
+  post ??= createPost()
+  post?.()
+  backup = capturedSetTimeout(endTurn, 0)
 }
 
+/** Whichever of the message and the timer comes first ends the turn; the other finds it ended. */
 function endTurn(): void {
-  const wake = resume as () => void
+  const wake = resume
+  if (wake === undefined) return
   resume = undefined
+  capturedClearTimeout(backup)
+  backup = undefined
   turn = undefined
   operations = 0
   sliceStart = clock()
@@ -72,48 +85,40 @@ function endTurn(): void {
 }
 
 /**
- * One macrotask turn. `MessageChannel` is not faked by fake-timer libraries and costs microseconds;
- * two ports are used in alternation because Node.js delivers up to 1000 messages posted to one
- * port within a single event-loop turn, which would never let timers run.
+ * Two ports used in alternation, because Node.js delivers up to 1000 messages posted to one port
+ * within a single event-loop iteration, which would never let timers run.
  */
-function createHop(): (wake: () => void) => void {
-  if (typeof MessageChannel === 'function') {
-    const first = openPort()
-    const second = openPort()
-    let flip = false
-    return (wake) => {
-      flip = !flip
-      const port = flip ? first : second
-      port.wake = wake
-      refPort(port.receiver, true)
-      port.sender.postMessage(null)
-    }
-  }
-  return (wake) => {
-    capturedSetTimeout(wake, 0)
+function createPost(): (() => void) | null {
+  if (typeof MessageChannel !== 'function') return null
+  const first = openPort()
+  const second = openPort()
+  let flip = false
+  return () => {
+    flip = !flip
+    const port = flip ? first : second
+    if (port.pending++ === 0) refPort(port.receiver, true)
+    port.sender.postMessage(null)
   }
 }
 
 interface Port {
   readonly sender: MessagePort
   readonly receiver: MessagePort
-  wake: (() => void) | undefined
+  pending: number
 }
 
 function openPort(): Port {
   const channel = new MessageChannel()
-  const port: Port = { sender: channel.port2, receiver: channel.port1, wake: undefined }
+  const port: Port = { sender: channel.port2, receiver: channel.port1, pending: 0 }
   channel.port1.onmessage = () => {
-    const wake = port.wake as () => void
-    port.wake = undefined
-    refPort(port.receiver, false)
-    wake()
+    if (--port.pending === 0) refPort(port.receiver, false)
+    endTurn()
   }
   refPort(port.receiver, false)
   return port
 }
 
-/** A listening port keeps a Node.js process alive: only while a turn is pending. */
+/** A listening port keeps a Node.js process alive: only while a message is on its way. */
 function refPort(port: MessagePort, on: boolean): void {
   const handle = port as MessagePort & { ref?: () => void; unref?: () => void }
   if (on) handle.ref?.()
