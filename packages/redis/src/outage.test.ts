@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { createClient, SocketClosedUnexpectedlyError } from '@redis/client'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { freePort, type RedisServer, startRedis } from '../test/redis-server.js'
 import { RedisStream } from './index.js'
 
@@ -77,6 +77,35 @@ describe('RedisStream when the connection is lost', () => {
     await stream.put(6)
     const consumer = stream.consumer('reader')
     expect([await consumer.get(), await consumer.get(), await consumer.get()]).toEqual([4, 5, 6])
+  })
+})
+
+describe('the retention pass during an outage', () => {
+  it('fails quietly while Redis is down and trims again once it is back', async () => {
+    const server = await ownServer()
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const stream = new RedisStream<number>({ stream: 'outage', url: server.url, trimInterval: 20 })
+      streams.push(stream as RedisStream<unknown>)
+      const consumer = stream.consumer('reader')
+      await stream.putAll([1, 2, 3])
+      for (let i = 0; i < 3; i++) await consumer.get()
+      await consumer.commit()
+      await server.stop()
+      vi.advanceTimersByTime(20)
+      // A command sent behind the pass settles after it: the pass has failed by then.
+      expect(await stream.size().catch((error: unknown) => error)).toBeInstanceOf(Error)
+      await server.restart()
+      await stream.putAll([4, 5])
+      const again = stream.consumer('reader')
+      expect([await again.get(), await again.get()]).toEqual([4, 5])
+      await again.commit()
+      vi.advanceTimersByTime(20)
+      // The restarted server has no scripts cached, so the pass is sent again as EVAL: poll.
+      while ((await stream.size()) !== 0) await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

@@ -163,7 +163,14 @@ describe('RedisStream consumer: instances', () => {
     const consumer = stream.consumer('n', { claimIdle: 20 })
     await stream.putAll([1, 2])
     expect(await take(consumer, 2)).toEqual([1, 2])
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    await until(async () => {
+      const pending = (await raw(['XPENDING', keyOf(stream), 'n', '-', '+', '10'])) as [
+        string,
+        string,
+        number,
+      ][]
+      return pending.every(([, , idle]) => idle > 20)
+    })
     await stream.put(3)
     expect(await consumer.get()).toBe(3)
     expect(consumer.pending).toBe(3)
