@@ -10,7 +10,7 @@ const CASES = [
   {
     name: 'Exclusive',
     source: "export { Exclusive } from '@bigbuff/exclusive'",
-    // measured 1931 B gzip (4780 B minified)
+    // measured 1931 B gzip (4828 B minified)
     budget: 2500,
     allowed: ['exclusive', 'async-utils', 'core'],
   },
@@ -31,8 +31,9 @@ const CASES = [
   {
     name: 'Chan and select',
     source: "export { Chan, select } from '@bigbuff/channel'",
-    // measured 4752 B gzip (14759 B minified)
-    budget: 5227,
+    // measured 4743 B gzip (14723 B minified); includes ChannelConsumer and PubSub, which esbuild
+    // cannot drop (see README)
+    budget: 5217,
     allowed: ['channel', 'core'],
   },
 ] as const
