@@ -97,7 +97,8 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
 
   #closed = false
   readonly #done = deferred<void>()
-  #committing: Promise<unknown> | undefined
+  /** Settles with the last commit sent; close() waits for it. */
+  #committing: Promise<void> | undefined
 
   /**
    * @param host - the stream's key, codec and shared connection.
@@ -192,7 +193,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
       if (epoch !== this.#epoch) return
       for (; this.#base < upTo; this.#base++) this.#unacked.shift()
     })
-    this.#committing = handled(committing)
+    this.#committing = committing.then(noop, noop)
     return committing
   }
 
@@ -242,7 +243,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     this.#own?.destroy()
     this.#batch = NO_ENTRIES
     await this.#pumping
-    await this.#committing?.catch(noop)
+    await this.#committing
     await this.#host.shared
       .script(RELEASE, this.#host.key, [this.#name, this.#instance, RELEASED_IDLE])
       .catch(noop)
