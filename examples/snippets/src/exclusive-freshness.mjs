@@ -58,7 +58,7 @@ export async function main(log = console.log) {
   for (const [name, r] of Object.entries(results)) {
     log(
       `${name.padEnd(16)} 10 callers at once: ${r.burstReads} read; ` +
-        `asked after a write: version ${r.after} (${r.after === 1 ? 'fresh' : 'stale'}, ${r.reads} reads)`,
+        `asked after a write: version ${r.after} (${r.after === 1 ? 'fresh' : 'stale'}, ${r.reads} read${r.reads === 1 ? '' : 's'})`,
     )
   }
   return results

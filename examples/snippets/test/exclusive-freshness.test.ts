@@ -9,7 +9,7 @@ describe('exclusive-freshness example', () => {
     expect(results['promise-coalesce']).toEqual({ burstReads: 1, before: 0, after: 0, reads: 1 })
     expect(results.Exclusive).toEqual({ burstReads: 1, before: 0, after: 1, reads: 2 })
     expect(lines).toEqual([
-      'promise-coalesce 10 callers at once: 1 read; asked after a write: version 0 (stale, 1 reads)',
+      'promise-coalesce 10 callers at once: 1 read; asked after a write: version 0 (stale, 1 read)',
       'Exclusive        10 callers at once: 1 read; asked after a write: version 1 (fresh, 2 reads)',
     ])
   })
