@@ -16,9 +16,20 @@ import {
  * discriminated union because `undefined` is a legal value.
  */
 export type ReceiveResult<T> =
-  | { readonly state: 'ok'; readonly value: T }
-  | { readonly state: 'empty' }
-  | { readonly state: 'closed' }
+  | {
+      /** A value was received. */
+      readonly state: 'ok'
+      /** The value received; may be anything, `undefined` included. */
+      readonly value: T
+    }
+  | {
+      /** Nothing was ready: the channel is open, but receiving would wait. */
+      readonly state: 'empty'
+    }
+  | {
+      /** The channel is closed and drained: nothing will ever be received. */
+      readonly state: 'closed'
+    }
 
 const EMPTY: ReceiveResult<never> = Object.freeze({ state: 'empty' })
 const CLOSED: ReceiveResult<never> = Object.freeze({ state: 'closed' })
