@@ -1,8 +1,8 @@
 // Runs every workload: each implementation in fresh `node --expose-gc` child processes, rounds
 // interleaved (the order rotates each round) so machine drift hits every implementation alike.
-// Usage: node run.mjs [--quick] [--only=limiter,channels] [--rounds=N] [--out=FILE]
+// Usage: node run.mjs [--quick] [--only=limiter,channels] [--rounds=N] [--out=FILE] [--json=FILE] [--render=FILE]
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { environment, renderReport } from './report.mjs'
 import { WORKLOADS } from './shared.mjs'
@@ -16,7 +16,8 @@ const only = flag('only')?.split(',') ?? WORKLOADS
 const settings = quick
   ? { rounds: 1, warmup: 0, runs: 1, timeout: 60_000 }
   : { rounds: Number(flag('rounds') ?? 3), warmup: 2, runs: 3, timeout: 600_000 }
-const out = flag('out') ?? (quick ? undefined : fileURLToPath(new URL('RESULTS.md', import.meta.url)))
+const out =
+  flag('out') ?? (quick || flag('render') ? undefined : fileURLToPath(new URL('RESULTS.md', import.meta.url)))
 const childPath = fileURLToPath(new URL('child.mjs', import.meta.url))
 
 for (const name of only) if (!WORKLOADS.includes(name)) throw new Error(`unknown workload ${name}`)
@@ -45,6 +46,15 @@ function runChild(workload, scenario, impl) {
   return JSON.parse(last)
 }
 
+/** A concurrent build (tsup cleans `dist` first) can hide a package for a moment: retry before giving up. */
+function runAvailable(workload, scenario, impl) {
+  for (let attempt = 1; ; attempt++) {
+    const result = runChild(workload, scenario, impl)
+    if (!result.unavailable || attempt === 3) return result
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5000)
+  }
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1
@@ -59,7 +69,7 @@ function measure(workload, scenario) {
     const shift = round % names.length
     for (const impl of [...names.slice(shift), ...names.slice(0, shift)]) {
       if (unavailable[impl]) continue
-      const result = runChild(workload, scenario, impl)
+      const result = runAvailable(workload, scenario, impl)
       if (result.unavailable) unavailable[impl] = result.unavailable
       else {
         samples[impl].runs.push(...result.samples)
@@ -85,33 +95,42 @@ function measure(workload, scenario) {
   })
 }
 
-const started = Date.now()
-const results = []
-for (const name of only) {
-  const mod = await import(`./workloads/${name}.mjs`)
-  const scenarios = mod.scenarios({ quick }).map((scenario) => {
-    process.stderr.write(`${name} / ${scenario.label} …`)
-    const t = Date.now()
-    const rows = measure(name, scenario)
-    process.stderr.write(` ${((Date.now() - t) / 1000).toFixed(1)} s\n`)
-    return { ...scenario, rows }
-  })
-  results.push({
-    name,
-    title: mod.title,
-    description: mod.description,
-    metric: mod.metric,
-    showTicks: mod.showTicks,
-    scenarios,
-  })
+async function measureAll() {
+  const started = Date.now()
+  const results = []
+  for (const name of only) {
+    const mod = await import(`./workloads/${name}.mjs`)
+    const scenarios = mod.scenarios({ quick }).map((scenario) => {
+      process.stderr.write(`${name} / ${scenario.label} …`)
+      const t = Date.now()
+      const rows = measure(name, scenario)
+      process.stderr.write(` ${((Date.now() - t) / 1000).toFixed(1)} s\n`)
+      const { impls, ...rest } = scenario
+      return { ...rest, rows }
+    })
+    results.push({
+      name,
+      title: mod.title,
+      description: mod.description,
+      metric: mod.metric,
+      showTicks: mod.showTicks,
+      scenarios,
+    })
+  }
+  const env = {
+    ...environment(),
+    mode: quick ? 'quick' : 'full',
+    settings,
+    seconds: (Date.now() - started) / 1000,
+  }
+  return { results, env }
 }
 
-const { markdown, missing } = renderReport(results, {
-  ...environment(),
-  mode: quick ? 'quick' : 'full',
-  settings,
-  seconds: (Date.now() - started) / 1000,
-})
+// --render=FILE re-renders a report from the measurements a previous run saved with --json=FILE.
+const rendered = flag('render')
+const { results, env } = rendered ? JSON.parse(readFileSync(rendered, 'utf8')) : await measureAll()
+if (flag('json')) writeFileSync(flag('json'), JSON.stringify({ results, env }, null, 1))
+const { markdown, missing } = renderReport(results, env)
 process.stdout.write(`${markdown}\n`)
 if (out) {
   writeFileSync(out, `${markdown}\n`)

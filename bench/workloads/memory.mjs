@@ -24,7 +24,8 @@ const jobs = {
     return (n) => {
       const workers = new Workers()
       queued(n, (work) => workers.call(1, work))
-      expect(workers.pending, n, 'Workers.pending')
+      // The blocking job may start at once or in a microtask: either way n jobs or n + 1 are queued.
+      expect(workers.pending - (workers.pending > n ? 1 : 0), n, 'Workers.pending')
       return workers
     }
   },
