@@ -1,9 +1,9 @@
-import { BigBuffer, defaultCleaner, fixedBufferCleaner } from '@bigbuff/buffer'
+import { BigBuffer, type Cleaner, defaultCleaner, fixedBufferCleaner } from '@bigbuff/buffer'
 import { isBigbuffError } from '@bigbuff/core'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CLOSED, Op, same } from '../support/op.js'
-import { runs } from '../support/profile.js'
+import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 import { BufferModel, type CleanerKind, type ModelConsumer } from './buffer-model.js'
@@ -15,6 +15,8 @@ interface Real {
   readonly abortable: { op: Op; controller: AbortController; consumer: ModelConsumer }[]
   readonly signals: Signals
   readonly timers: number
+  /** What `onError` received: the errors the cleaner threw. */
+  readonly errors: unknown[]
   /** Which `done` promises have resolved: the buffer's, then each consumer's. */
   readonly done: { buffer: boolean; consumers: boolean[] }
 }
@@ -23,7 +25,7 @@ type Command = fc.AsyncCommand<BufferModel, Real>
 
 const value = fc.oneof(fc.nat(), fc.constantFrom(undefined, null, 'x'))
 type SignalMode = 'none' | 'signal' | 'aborted' | 'abortNow'
-const signalMode = fc.constantFrom<SignalMode>('none', 'signal', 'aborted', 'abortNow')
+const signalMode = fc.constantFrom<SignalMode>('none', 'none', 'signal', 'signal', 'aborted', 'abortNow')
 
 function optionsFor(real: Real, mode: SignalMode): { controller?: AbortController; signal?: AbortSignal } {
   if (mode === 'none') return {}
@@ -197,20 +199,19 @@ class SetConfig implements Command {
   ) {}
   check = () => true
   async run(model: BufferModel, real: Real): Promise<void> {
-    const cleaner =
-      this.cleaner.kind === 'default'
-        ? defaultCleaner
-        : fixedBufferCleaner(this.cleaner.max, this.cleaner.target)
+    const cleaner = cleanerOf(this.cleaner, real)
     real.buffer.setCleanerConfig({ cleaner, cooldown: this.cooldown })
     expect(real.buffer.cleanerConfig).toEqual({ cleaner, cooldown: this.cooldown })
     model.cleaner = this.cleaner
     model.cooldown = this.cooldown
+    model.cleanCalls = 0
   }
   toString = () => `setCleanerConfig(${JSON.stringify(this.cleaner)}, ${this.cooldown})`
 }
 
 const cleanerKind: fc.Arbitrary<CleanerKind> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'default' } as const), weight: 3 },
+  { arbitrary: fc.integer({ min: 1, max: 60 }).map((at) => ({ kind: 'failing', at }) as const), weight: 1 },
   {
     arbitrary: fc
       .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 6 }))
@@ -221,31 +222,49 @@ const cleanerKind: fc.Arbitrary<CleanerKind> = fc.oneof(
 const cooldown = fc.constantFrom(0, 0, 3, 10)
 
 const commands = fc.commands<BufferModel, Real>(
-  [
-    fc
-      .tuple(
-        fc.array(value, { maxLength: 4 }),
-        signalMode,
-        fc.constantFrom('single', 'array', 'iterable', 'throwing'),
-      )
-      .map(
-        ([values, mode, many]) =>
-          new Put(values.length === 0 && many === 'single' ? [1] : values, mode, many),
-      ),
-    fc.constant(new NewConsumer()),
-    fc.tuple(fc.nat(), signalMode).map(([i, mode]) => new Get(i, mode)),
-    fc.tuple(fc.nat(), signalMode).map(([i, mode]) => new Get(i, mode)),
-    fc.nat().map((i) => new Abort(i)),
-    fc.nat().map((i) => new Commit(i)),
-    fc.nat().map((i) => new Commit(i)),
-    fc.nat().map((i) => new Rollback(i)),
-    fc.nat().map((i) => new CloseConsumer(i)),
-    fc.constant(new CloseBuffer()),
-    fc.integer({ min: 1, max: 12 }).map((ms) => new Advance(ms)),
-    fc.tuple(cleanerKind, cooldown).map(([c, d]) => new SetConfig(c, d)),
-  ],
-  { maxCommands: 40 },
+  weighted<Command>(
+    [
+      20,
+      fc
+        .tuple(
+          fc.array(value, { maxLength: 4 }),
+          signalMode,
+          fc.constantFrom('single', 'single', 'array', 'iterable', 'throwing'),
+        )
+        .map(
+          ([values, mode, many]) =>
+            new Put(values.length === 0 && many === 'single' ? [1] : values, mode, many),
+        ),
+    ],
+    [2, fc.constant(new NewConsumer())],
+    [16, fc.tuple(fc.nat(), signalMode).map(([i, mode]) => new Get(i, mode))],
+    [3, fc.nat().map((i) => new Abort(i))],
+    [10, fc.nat().map((i) => new Commit(i))],
+    [4, fc.nat().map((i) => new Rollback(i))],
+    [2, fc.nat().map((i) => new CloseConsumer(i))],
+    [1, fc.constant(new CloseBuffer())],
+    [4, fc.integer({ min: 1, max: 12 }).map((ms) => new Advance(ms))],
+    [2, fc.tuple(cleanerKind, cooldown).map(([c, d]) => new SetConfig(c, d))],
+  ),
+  COMMANDS,
 )
+
+/** The real cleaner for a model cleaner; a failing one throws a fresh error on its `at`-th call. */
+function cleanerOf(kind: CleanerKind, real: Pick<Real, 'errors'>): Cleaner {
+  if (kind.kind === 'default') return defaultCleaner
+  if (kind.kind === 'fixed') return fixedBufferCleaner(kind.max, kind.target)
+  let calls = 0
+  return (size, offsets) => {
+    if (++calls === kind.at) throw new CleanerFailure(real.errors.length)
+    return defaultCleaner(size, offsets)
+  }
+}
+
+class CleanerFailure extends Error {
+  constructor(readonly index: number) {
+    super(`the cleaner failed (${index})`)
+  }
+}
 
 /** Everything observable about the buffer and its consumers must match the model. */
 function compare(model: BufferModel, real: Real): void {
@@ -253,6 +272,8 @@ function compare(model: BufferModel, real: Real): void {
   expect(real.buffer.slice(), 'slice() holds the retained values').toStrictEqual(model.log.slice(model.start))
   expect(real.buffer.size).toBe(model.size)
   expect(real.buffer.closed).toBe(model.closed)
+  expect(real.errors.length, 'onError gets each error a cleaner threw, once').toBe(model.failures)
+  real.errors.forEach((error, i) => expect((error as CleanerFailure).index).toBe(i))
   expect(real.buffer.consumers, 'consumers counts the open ones').toBe(model.registered.length)
   model.consumers.forEach((m, i) => {
     const r = real.consumers[i] as Real['consumers'][number]
@@ -278,64 +299,73 @@ describe('BigBuffer against its reference model', () => {
     vi.useRealTimers()
   })
 
-  it(`agrees on every value, error, size, diff, timer and listener (${runs(60)} runs)`, async () => {
+  it(`agrees on every value, error, size, diff, timer and listener (${runs(50)} runs)`, async () => {
     await fc.assert(
-      fc.asyncProperty(cleanerKind, cooldown, commands, async (cleaner, cooldownMs, cmds) => {
-        // Timers a failed run left behind (while shrinking) must not count against this one.
-        vi.clearAllTimers()
-        const timers = vi.getTimerCount()
-        const real: Real = {
-          buffer: new BigBuffer<unknown>({
-            cooldown: cooldownMs,
-            cleaner:
-              cleaner.kind === 'default' ? defaultCleaner : fixedBufferCleaner(cleaner.max, cleaner.target),
-          }),
-          consumers: [],
-          ops: [],
-          abortable: [],
-          signals: new Signals(),
-          timers,
-          done: { buffer: false, consumers: [] },
-        }
-        void real.buffer.done.then(() => {
-          real.done.buffer = true
-        })
-        const model = new BufferModel(cleaner, cooldownMs)
-        await fc.asyncModelRun(
-          () => ({ model, real }),
-          (function* () {
-            for (const cmd of cmds) {
-              yield {
-                check: (m: Readonly<BufferModel>) => cmd.check(m),
-                run: async (m: BufferModel, r: Real) => {
-                  await cmd.run(m, r)
-                  await settle()
-                  compare(m, r)
-                },
-                toString: () => cmd.toString(),
+      fc.asyncProperty(
+        cleanerKind,
+        cooldown,
+        fc.integer({ min: 1, max: 3 }),
+        commands,
+        async (cleaner, cooldownMs, initial, cmds) => {
+          // Timers a failed run left behind (while shrinking) must not count against this one.
+          vi.clearAllTimers()
+          const timers = vi.getTimerCount()
+          const errors: unknown[] = []
+          const real: Real = {
+            errors,
+            buffer: new BigBuffer<unknown>({
+              cooldown: cooldownMs,
+              cleaner: cleanerOf(cleaner, { errors }),
+              onError: (error) => errors.push(error),
+            }),
+            consumers: [],
+            ops: [],
+            abortable: [],
+            signals: new Signals(),
+            timers,
+            done: { buffer: false, consumers: [] },
+          }
+          void real.buffer.done.then(() => {
+            real.done.buffer = true
+          })
+          const model = new BufferModel(cleaner, cooldownMs)
+          for (let i = 0; i < initial; i++) await new NewConsumer().run(model, real)
+          await fc.asyncModelRun(
+            () => ({ model, real }),
+            (function* () {
+              for (const cmd of cmds) {
+                yield {
+                  check: (m: Readonly<BufferModel>) => cmd.check(m),
+                  run: async (m: BufferModel, r: Real) => {
+                    await cmd.run(m, r)
+                    await settle()
+                    compare(m, r)
+                  },
+                  toString: () => cmd.toString(),
+                }
               }
-            }
-          })(),
-        )
-        // Whatever happened, closing and resolving every pending read lets close() finish and
-        // leaves no timer behind.
-        model.close()
-        void real.buffer.close()
-        for (const [i, m] of model.consumers.entries()) {
-          if (m.finished || m.cursor === m.committed) continue
-          const op = new Op(`final rollback ${i}`, () =>
-            (real.consumers[i] as Real['consumers'][number]).rollback(),
+            })(),
           )
-          real.ops.push(op)
-          model.rollback(m, op)
-        }
-        await settle()
-        compare(model, real)
-        expect(real.done.buffer, 'close() finishes once every read is resolved').toBe(true)
-        expect(vi.getTimerCount()).toBe(timers)
-        expect(real.signals.live).toBe(0)
-      }),
-      { numRuns: runs(60) },
+          // Whatever happened, closing and resolving every pending read lets close() finish and
+          // leaves no timer behind.
+          model.close()
+          void real.buffer.close()
+          for (const [i, m] of model.consumers.entries()) {
+            if (m.finished || m.cursor === m.committed) continue
+            const op = new Op(`final rollback ${i}`, () =>
+              (real.consumers[i] as Real['consumers'][number]).rollback(),
+            )
+            real.ops.push(op)
+            model.rollback(m, op)
+          }
+          await settle()
+          compare(model, real)
+          expect(real.done.buffer, 'close() finishes once every read is resolved').toBe(true)
+          expect(vi.getTimerCount()).toBe(timers)
+          expect(real.signals.live).toBe(0)
+        },
+      ),
+      { numRuns: runs(50) },
     )
   })
 

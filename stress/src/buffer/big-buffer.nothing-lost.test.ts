@@ -42,7 +42,7 @@ interface ConsumerScript {
 }
 
 const consumerScript: fc.Arbitrary<ConsumerScript> = fc.record({
-  steps: fc.array(consumerStep, { minLength: 1, maxLength: 12 }),
+  steps: fc.array(consumerStep, { minLength: 1, maxLength: 12, size: 'max' }),
   finally: fc.constantFrom('commit' as const, 'rollback' as const),
   abortAfter: fc.integer({ min: 0, max: 3 }),
 })
@@ -52,8 +52,12 @@ describe('BigBuffer loses nothing when abort and close land anywhere', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.scheduler(),
-        fc.array(fc.array(producerStep, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
-        fc.array(consumerScript, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.array(producerStep, { minLength: 1, maxLength: 8, size: 'max' }), {
+          minLength: 1,
+          maxLength: 3,
+          size: 'max',
+        }),
+        fc.array(consumerScript, { minLength: 1, maxLength: 3, size: 'max' }),
         async (s, producers, scripts) => {
           const buffer = new BigBuffer<string>({ cooldown: 0 })
           const signals = new Signals()

@@ -6,6 +6,8 @@ import { behind, CLOSED, NOTHING_TO_COMMIT, NOTHING_TO_ROLLBACK, type Op } from 
 export type CleanerKind =
   | { readonly kind: 'default' }
   | { readonly kind: 'fixed'; max: number; target: number }
+  /** Go's default cleaner that throws on its `at`-th call: the buffer must close and report it. */
+  | { readonly kind: 'failing'; at: number }
 
 /** The reference model of one consumer of the buffer. */
 export interface ModelConsumer {
@@ -186,10 +188,19 @@ export class BufferModel {
     this.clean()
   }
 
+  /** Calls of the current cleaner, and how many times a cleaner threw. */
+  cleanCalls = 0
+  failures = 0
+
   private clean(): void {
+    const cleaner = this.cleaner
+    if (cleaner.kind === 'failing' && ++this.cleanCalls === cleaner.at) {
+      this.failures++
+      this.close()
+      return
+    }
     const offsets = this.registered.map((c) => c.committed - this.start)
     let drop: number
-    const cleaner = this.cleaner
     if (cleaner.kind === 'fixed' && this.size > cleaner.max) drop = this.size - cleaner.target
     else if (offsets.includes(0) || !offsets.some((o) => o >= 0)) drop = 0
     else drop = Math.min(...offsets.filter((o) => o >= 0))

@@ -11,7 +11,7 @@ import { isBigbuffError } from '@bigbuff/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CLOSED, Op, same } from '../support/op.js'
-import { runs } from '../support/profile.js'
+import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 import { type ModelCase, ModelChan, type ModelWaiter, ready, unpark } from './chan-model.js'
@@ -298,29 +298,38 @@ const modelCase = fc.record({
 })
 
 const commands = fc.commands<World, Real>(
-  [
-    fc.tuple(fc.nat(), value, signalMode).map(([c, v, m]) => new Send(c, v, m)),
-    fc.tuple(fc.nat(), value).map(([c, v]) => new TrySend(c, v)),
-    fc
-      .tuple(fc.nat(), signalMode, fc.constantFrom<'receive' | 'iterate'>('receive', 'receive', 'iterate'))
-      .map(([c, m, via]) => new Receive(c, m, via)),
-    fc.nat().map((c) => new TryReceive(c)),
-    fc
-      .tuple(fc.array(modelCase, { maxLength: 4 }), signalMode, fc.boolean())
-      .map(([cases, m, blocking]) => new Select(cases, m, blocking)),
-    fc
-      .tuple(fc.array(modelCase, { minLength: 1, maxLength: 4 }), signalMode)
-      .map(([cases, m]) => new Select(cases, m, true)),
-    fc.nat().map((i) => new Abort(i)),
-    fc.nat().map((c) => new Close(c)),
-  ],
-  { maxCommands: 40 },
+  weighted<Command>(
+    [10, fc.tuple(fc.nat(), value, signalMode).map(([c, v, m]) => new Send(c, v, m))],
+    [4, fc.tuple(fc.nat(), value).map(([c, v]) => new TrySend(c, v))],
+    [
+      10,
+      fc
+        .tuple(fc.nat(), signalMode, fc.constantFrom<'receive' | 'iterate'>('receive', 'receive', 'iterate'))
+        .map(([c, m, via]) => new Receive(c, m, via)),
+    ],
+    [3, fc.nat().map((c) => new TryReceive(c))],
+    [
+      6,
+      fc
+        .tuple(fc.array(modelCase, { maxLength: 4 }), signalMode, fc.boolean())
+        .map(([cases, m, blocking]) => new Select(cases, m, blocking)),
+    ],
+    [
+      6,
+      fc
+        .tuple(fc.array(modelCase, { minLength: 1, maxLength: 4 }), signalMode)
+        .map(([cases, m]) => new Select(cases, m, true)),
+    ],
+    [3, fc.nat().map((i) => new Abort(i))],
+    [1, fc.nat().map((c) => new Close(c))],
+  ),
+  COMMANDS,
 )
 
 const capacity = fc.constantFrom(0, 0, 1, 2, Number.POSITIVE_INFINITY)
 
 describe('Chan, select and trySelect against their reference model', () => {
-  it(`agree on every send, receive, choice, close, abort and size (${runs(100)} runs)`, async () => {
+  it(`agree on every send, receive, choice, close, abort and size (${runs(50)} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(capacity, { minLength: 1, maxLength: 2 }),
@@ -371,7 +380,7 @@ describe('Chan, select and trySelect against their reference model', () => {
           expect(real.signals.live).toBe(0)
         },
       ),
-      { numRuns: runs(100) },
+      { numRuns: runs(50) },
     )
   })
 })

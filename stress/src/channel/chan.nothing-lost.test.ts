@@ -44,8 +44,16 @@ describe('Chan and select lose nothing when abort and close land anywhere', () =
       fc.asyncProperty(
         fc.scheduler(),
         fc.tuple(fc.constantFrom(0, 0, 1, 3, Number.POSITIVE_INFINITY), fc.constantFrom(0, 1, 2)),
-        fc.array(fc.array(sendStep, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
-        fc.array(fc.array(receiveStep, { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.array(sendStep, { minLength: 1, maxLength: 8, size: 'max' }), {
+          minLength: 1,
+          maxLength: 3,
+          size: 'max',
+        }),
+        fc.array(fc.array(receiveStep, { minLength: 1, maxLength: 10, size: 'max' }), {
+          minLength: 1,
+          maxLength: 3,
+          size: 'max',
+        }),
         async (s, capacities, producers, receivers) => {
           const chans = capacities.map((c) => new Chan<string>(c))
           const signals = new Signals()

@@ -2,7 +2,7 @@ import { Chan, ChannelConsumer } from '@bigbuff/channel'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Op, same } from '../support/op.js'
-import { runs } from '../support/profile.js'
+import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 import { ChannelConsumerModel, type ChanSource, type SourceModel } from './channel-consumer-model.js'
@@ -185,21 +185,31 @@ const sourceSpec: fc.Arbitrary<SourceSpec> = fc.oneof(
 )
 
 const commands = fc.commands<ChannelConsumerModel, Real>(
-  [
-    fc.constantFrom<SignalMode>('none', 'signal', 'aborted', 'abortNow').map((m) => new Get(m)),
-    fc.constantFrom<SignalMode>('none', 'signal').map((m) => new Get(m)),
-    fc.nat().map((i) => new Abort(i)),
-    fc.constantFrom('commit' as const, 'rollback' as const).map((how) => new Resolve(how)),
-    fc.constantFrom('commit' as const, 'rollback' as const).map((how) => new Resolve(how)),
-    fc.constantFrom('close' as const, 'signal' as const).map((via) => new Close(via)),
-    fc.tuple(value, fc.constantFrom('send' as const, 'trySend' as const)).map(([v, how]) => new Send(v, how)),
-    fc.tuple(value, fc.constantFrom('send' as const, 'trySend' as const)).map(([v, how]) => new Send(v, how)),
-    fc.constant(new CloseChan()),
-    value.map((v) => new Produce(v)),
-    value.map((v) => new Produce(v)),
-    fc.boolean().map((fails) => new Finish(fails)),
-  ],
-  { maxCommands: 40 },
+  weighted<Command>(
+    [8, fc.constantFrom<SignalMode>('none', 'signal', 'aborted', 'abortNow').map((m) => new Get(m))],
+    [8, fc.constantFrom<SignalMode>('none', 'signal').map((m) => new Get(m))],
+    [3, fc.nat().map((i) => new Abort(i))],
+    [4, fc.constantFrom('commit' as const, 'rollback' as const).map((how) => new Resolve(how))],
+    [4, fc.constantFrom('commit' as const, 'rollback' as const).map((how) => new Resolve(how))],
+    [1, fc.constantFrom('close' as const, 'signal' as const).map((via) => new Close(via))],
+    [
+      6,
+      fc
+        .tuple(value, fc.constantFrom('send' as const, 'trySend' as const))
+        .map(([v, how]) => new Send(v, how)),
+    ],
+    [
+      6,
+      fc
+        .tuple(value, fc.constantFrom('send' as const, 'trySend' as const))
+        .map(([v, how]) => new Send(v, how)),
+    ],
+    [1, fc.constant(new CloseChan())],
+    [6, value.map((v) => new Produce(v))],
+    [6, value.map((v) => new Produce(v))],
+    [1, fc.boolean().map((fails) => new Finish(fails))],
+  ),
+  COMMANDS,
 )
 
 function setup(spec: SourceSpec, withSignal: boolean): { model: ChannelConsumerModel; real: Real } {
@@ -241,7 +251,7 @@ function setup(spec: SourceSpec, withSignal: boolean): { model: ChannelConsumerM
 }
 
 describe('ChannelConsumer against its reference model', () => {
-  it(`agrees on every value, redelivery, error and buffered() over channels, async and sync sources (${runs(100)} runs)`, async () => {
+  it(`agrees on every value, redelivery, error and buffered() over channels, async and sync sources (${runs(50)} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(sourceSpec, fc.boolean(), commands, async (spec, withSignal, cmds) => {
         const { model, real } = setup(spec, withSignal)
@@ -270,7 +280,7 @@ describe('ChannelConsumer against its reference model', () => {
         expect(real.signals.live).toBe(0)
         expect(model.getters).toHaveLength(0)
       }),
-      { numRuns: runs(100) },
+      { numRuns: runs(50) },
     )
   })
 })

@@ -30,14 +30,18 @@ describe('ChannelConsumer loses nothing when abort and close land anywhere', () 
       fc.asyncProperty(
         fc.scheduler(),
         fc.constantFrom(0, 1, 4, Number.POSITIVE_INFINITY),
-        fc.array(fc.array(sendStep, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 2 }),
+        fc.array(fc.array(sendStep, { minLength: 1, maxLength: 8, size: 'max' }), {
+          minLength: 1,
+          maxLength: 2,
+          size: 'max',
+        }),
         fc.array(
           fc.record({
-            steps: fc.array(readStep, { minLength: 1, maxLength: 12 }),
+            steps: fc.array(readStep, { minLength: 1, maxLength: 12, size: 'max' }),
             abortAfter: fc.nat({ max: 3 }),
             constructorSignal: fc.boolean(),
           }),
-          { minLength: 1, maxLength: 2 },
+          { minLength: 1, maxLength: 2, size: 'max' },
         ),
         async (s, capacity, producers, readers) => {
           const chan = new Chan<string>(capacity)

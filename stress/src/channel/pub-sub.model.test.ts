@@ -2,7 +2,7 @@ import { Notifier, PubSub, type Subscription } from '@bigbuff/channel'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Op, same } from '../support/op.js'
-import { runs } from '../support/profile.js'
+import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 import { type ModelPublish, type ModelSubscription, TopicModel } from './topic-model.js'
@@ -121,7 +121,9 @@ class End implements Command {
     readonly index: number,
     readonly via: 'unsubscribe' | 'return' | 'dispose' | 'signal',
   ) {}
-  check = () => true
+  // F4 (FINDINGS.md): an abort after close() is ignored by the real PubSub; until that is fixed the
+  // suite does not generate it (findings/pub-sub-abort-after-close.test.ts reproduces it).
+  check = (model: Readonly<TopicModel>) => !(this.via === 'signal' && model.closed)
   async run(model: TopicModel, real: Real): Promise<void> {
     if (real.subscriptions.length === 0) return
     const s = real.subscriptions[this.index % real.subscriptions.length] as Real['subscriptions'][number]
@@ -167,31 +169,40 @@ function compare(model: TopicModel, real: Real): void {
 
 const value = fc.oneof(fc.nat({ max: 99 }), fc.constantFrom(undefined, null))
 const commands = fc.commands<TopicModel, Real>(
-  [
-    fc
-      .tuple(
-        fc.nat(),
-        fc.constantFrom(0, 0, 1, 2, Number.POSITIVE_INFINITY),
-        fc.constantFrom('none', 'signal', 'aborted'),
-      )
-      .map(([k, c, m]) => new Subscribe(k, c, m as 'none' | 'signal' | 'aborted')),
-    fc.nat().map((i) => new Next(i)),
-    fc.nat().map((i) => new Next(i)),
-    fc
-      .tuple(fc.nat(), value, fc.constantFrom<SignalMode>('none', 'signal', 'aborted', 'abortNow'))
-      .map(([k, v, m]) => new Publish(k, v, m)),
-    fc.tuple(fc.nat(), value).map(([k, v]) => new Publish(k, v, 'signal')),
-    fc.nat().map((i) => new AbortPublish(i)),
-    fc
-      .tuple(fc.nat(), fc.constantFrom('unsubscribe', 'return', 'dispose', 'signal'))
-      .map(([i, via]) => new End(i, via as End['via'])),
-    fc.constant(new Close()),
-  ],
-  { maxCommands: 40 },
+  weighted<Command>(
+    [
+      4,
+      fc
+        .tuple(
+          fc.nat(),
+          fc.constantFrom(0, 0, 1, 2, Number.POSITIVE_INFINITY),
+          fc.constantFrom('none', 'signal', 'aborted'),
+        )
+        .map(([k, c, m]) => new Subscribe(k, c, m as 'none' | 'signal' | 'aborted')),
+    ],
+    [6, fc.nat().map((i) => new Next(i))],
+    [6, fc.nat().map((i) => new Next(i))],
+    [
+      6,
+      fc
+        .tuple(fc.nat(), value, fc.constantFrom<SignalMode>('none', 'signal', 'aborted', 'abortNow'))
+        .map(([k, v, m]) => new Publish(k, v, m)),
+    ],
+    [6, fc.tuple(fc.nat(), value).map(([k, v]) => new Publish(k, v, 'signal'))],
+    [2, fc.nat().map((i) => new AbortPublish(i))],
+    [
+      2,
+      fc
+        .tuple(fc.nat(), fc.constantFrom('unsubscribe', 'return', 'dispose', 'signal'))
+        .map(([i, via]) => new End(i, via as End['via'])),
+    ],
+    [1, fc.constant(new Close())],
+  ),
+  COMMANDS,
 )
 
 describe.each<Flavour>(['pubsub', 'notifier'])('%s against the reference model', (flavour) => {
-  it(`agrees on every delivery, count, end and listener (${runs(100)} runs)`, async () => {
+  it(`agrees on every delivery, count, end and listener (${runs(50)} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(commands, async (cmds) => {
         const model = new TopicModel()
@@ -230,7 +241,7 @@ describe.each<Flavour>(['pubsub', 'notifier'])('%s against the reference model',
         expect(model.publishes.every((p) => p.settled)).toBe(true)
         expect(real.signals.live).toBe(0)
       }),
-      { numRuns: runs(100) },
+      { numRuns: runs(50) },
     )
   })
 })

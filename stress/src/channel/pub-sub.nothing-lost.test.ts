@@ -19,10 +19,12 @@ describe('PubSub loses nothing when abort and close land anywhere', () => {
           fc.array(fc.constantFrom<PublishStep>('publish', 'publish', 'publishAbort', 'close'), {
             minLength: 1,
             maxLength: 6,
+            size: 'max',
           }),
           {
             minLength: 1,
             maxLength: 2,
+            size: 'max',
           },
         ),
         fc.array(
@@ -32,10 +34,11 @@ describe('PubSub loses nothing when abort and close land anywhere', () => {
             steps: fc.array(fc.constantFrom<SubscriberStep>('next', 'next', 'next', 'next', 'leave'), {
               minLength: 1,
               maxLength: 10,
+              size: 'max',
             }),
             leaveVia: fc.constantFrom('unsubscribe', 'return', 'dispose', 'signal'),
           }),
-          { minLength: 1, maxLength: 3 },
+          { minLength: 1, maxLength: 3, size: 'max' },
         ),
         async (s, publishers, subscribers) => {
           const pubsub = new PubSub<string>()

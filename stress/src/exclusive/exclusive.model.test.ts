@@ -3,7 +3,7 @@ import { Exclusive } from '@bigbuff/exclusive'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Op, same } from '../support/op.js'
-import { runs } from '../support/profile.js'
+import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 import {
@@ -185,15 +185,15 @@ const joiner: fc.Arbitrary<Joiner> = fc.record({
 })
 
 const commands = fc.commands<Model, Real>(
-  [
-    fc.array(joiner, { minLength: 1, maxLength: 4 }).map((js) => new Join(js)),
-    fc.array(joiner, { minLength: 1, maxLength: 1 }).map((js) => new Join(js)),
-    fc.nat().map((i) => new Abort(i)),
-    fc.tuple(fc.nat(), fc.boolean()).map(([k, ok]) => new Finish(k, ok)),
-    fc.tuple(fc.nat(), fc.boolean()).map(([k, ok]) => new Finish(k, ok)),
-    fc.integer({ min: 1, max: 25 }).map((ms) => new Advance(ms)),
-  ],
-  { maxCommands: 40 },
+  weighted<Command>(
+    [6, fc.array(joiner, { minLength: 1, maxLength: 4 }).map((js) => new Join(js))],
+    [6, fc.array(joiner, { minLength: 1, maxLength: 1 }).map((js) => new Join(js))],
+    [3, fc.nat().map((i) => new Abort(i))],
+    [4, fc.tuple(fc.nat(), fc.boolean()).map(([k, ok]) => new Finish(k, ok))],
+    [4, fc.tuple(fc.nat(), fc.boolean()).map(([k, ok]) => new Finish(k, ok))],
+    [5, fc.integer({ min: 1, max: 25 }).map((ms) => new Advance(ms))],
+  ),
+  COMMANDS,
 )
 
 describe('Exclusive against its reference model', () => {
@@ -204,7 +204,7 @@ describe('Exclusive against its reference model', () => {
     vi.useRealTimers()
   })
 
-  it(`agrees on batches, last writer, shared outcomes, wait, rate limits, aborts and size (${runs(100)} runs)`, async () => {
+  it(`agrees on batches, last writer, shared outcomes, wait, rate limits, aborts and size (${runs(50)} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(commands, async (cmds) => {
         // Timers a failed run left behind (while shrinking) must not count against this one.
@@ -257,7 +257,7 @@ describe('Exclusive against its reference model', () => {
         expect(vi.getTimerCount()).toBe(real.timers)
         expect(real.signals.live).toBe(0)
       }),
-      { numRuns: runs(100) },
+      { numRuns: runs(50) },
     )
   })
 })

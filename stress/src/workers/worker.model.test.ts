@@ -1,7 +1,7 @@
 import { type Release, Worker } from '@bigbuff/workers'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { runs } from '../support/profile.js'
+import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 
 /** How a run's `fn` behaves: returns at once, throws, rejects later, or resolves later. */
@@ -157,21 +157,27 @@ function compare(model: WorkerModel, real: Real): void {
 }
 
 const commands = fc.commands<WorkerModel, Real>(
-  [
-    fc.constantFrom<Behaviour>('return', 'throw', 'later', 'later').map((b) => new Do(b)),
-    fc
-      .tuple(fc.nat(), fc.constantFrom<'call' | 'dispose'>('call', 'dispose'))
-      .map(([i, via]) => new Release_(i, via)),
-    fc
-      .tuple(fc.nat(), fc.constantFrom<'call' | 'dispose'>('call', 'dispose'))
-      .map(([i, via]) => new Release_(i, via)),
-    fc.constant(new Settle()),
-  ],
-  { maxCommands: 40 },
+  weighted<Command>(
+    [6, fc.constantFrom<Behaviour>('return', 'throw', 'later', 'later').map((b) => new Do(b))],
+    [
+      5,
+      fc
+        .tuple(fc.nat(), fc.constantFrom<'call' | 'dispose'>('call', 'dispose'))
+        .map(([i, via]) => new Release_(i, via)),
+    ],
+    [
+      5,
+      fc
+        .tuple(fc.nat(), fc.constantFrom<'call' | 'dispose'>('call', 'dispose'))
+        .map(([i, via]) => new Release_(i, via)),
+    ],
+    [4, fc.constant(new Settle())],
+  ),
+  COMMANDS,
 )
 
 describe('Worker against its reference model', () => {
-  it(`agrees on which fn runs, when stop aborts and when it is active (${runs(100)} runs)`, async () => {
+  it(`agrees on which fn runs, when stop aborts and when it is active (${runs(50)} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(commands, async (cmds) => {
         const model = new WorkerModel()
@@ -205,7 +211,7 @@ describe('Worker against its reference model', () => {
         compare(model, real)
         expect(real.worker.active).toBe(false)
       }),
-      { numRuns: runs(100) },
+      { numRuns: runs(50) },
     )
   })
 })

@@ -2,7 +2,7 @@ import { Workers } from '@bigbuff/workers'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Op, same } from '../support/op.js'
-import { runs } from '../support/profile.js'
+import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 
@@ -230,25 +230,28 @@ function compare(model: WorkersModel, real: Real): void {
 }
 
 const commands = fc.commands<WorkersModel, Real>(
-  [
-    fc
-      .tuple(
-        fc.integer({ min: 1, max: 3 }),
-        fc.constantFrom<Behaviour>('value', 'throw', 'later', 'later'),
-        fc.constantFrom<'call' | 'wrap'>('call', 'call', 'wrap'),
-        fc.constantFrom<'none' | 'signal' | 'aborted'>('none', 'signal', 'signal', 'aborted'),
-      )
-      .map(([count, behaviour, via, mode]) => new Call(count, behaviour, via, mode)),
-    fc.tuple(fc.nat(), fc.constantFrom<'ok' | 'fail'>('ok', 'fail')).map(([i, o]) => new Finish(i, o)),
-    fc.tuple(fc.nat(), fc.constantFrom<'ok' | 'fail'>('ok', 'fail')).map(([i, o]) => new Finish(i, o)),
-    fc.nat().map((i) => new Abort(i)),
-    fc.constant(new Wait()),
-  ],
-  { maxCommands: 40 },
+  weighted<Command>(
+    [
+      10,
+      fc
+        .tuple(
+          fc.integer({ min: 1, max: 3 }),
+          fc.constantFrom<Behaviour>('value', 'throw', 'later', 'later'),
+          fc.constantFrom<'call' | 'wrap'>('call', 'call', 'wrap'),
+          fc.constantFrom<'none' | 'signal' | 'aborted'>('none', 'signal', 'signal', 'aborted'),
+        )
+        .map(([count, behaviour, via, mode]) => new Call(count, behaviour, via, mode)),
+    ],
+    [5, fc.tuple(fc.nat(), fc.constantFrom<'ok' | 'fail'>('ok', 'fail')).map(([i, o]) => new Finish(i, o))],
+    [5, fc.tuple(fc.nat(), fc.constantFrom<'ok' | 'fail'>('ok', 'fail')).map(([i, o]) => new Finish(i, o))],
+    [3, fc.nat().map((i) => new Abort(i))],
+    [2, fc.constant(new Wait())],
+  ),
+  COMMANDS,
 )
 
 describe('Workers against its reference model', () => {
-  it(`agrees on start order, limits, results, aborts and wait() (${runs(100)} runs)`, async () => {
+  it(`agrees on start order, limits, results, aborts and wait() (${runs(50)} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(commands, async (cmds) => {
         const model = new WorkersModel()
@@ -286,7 +289,7 @@ describe('Workers against its reference model', () => {
         expect(real.workers.count + real.workers.pending).toBe(0)
         expect(real.signals.live).toBe(0)
       }),
-      { numRuns: runs(100) },
+      { numRuns: runs(50) },
     )
   })
 })
