@@ -273,7 +273,7 @@ function compare(model: BufferModel, real: Real): void {
   expect(real.buffer.size).toBe(model.size)
   expect(real.buffer.closed).toBe(model.closed)
   expect(real.errors.length, 'onError gets each error a cleaner threw, once').toBe(model.failures)
-  real.errors.forEach((error, i) => expect((error as CleanerFailure).index).toBe(i))
+  for (const [i, error] of real.errors.entries()) expect((error as CleanerFailure).index).toBe(i)
   expect(real.buffer.consumers, 'consumers counts the open ones').toBe(model.registered.length)
   model.consumers.forEach((m, i) => {
     const r = real.consumers[i] as Real['consumers'][number]
