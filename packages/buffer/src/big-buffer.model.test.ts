@@ -192,8 +192,12 @@ async function run(ops: readonly Op[], cooldown: number): Promise<void> {
     }
   }
 
+  // Close first: it rejects waiting gets, which a rollback would otherwise serve again (re-reading
+  // makes values pending, and the close would then wait for them forever).
+  const closing = buffer.close()
+  await flush()
   for (const c of open()) if (c.cursor > c.committed) await c.real.rollback()
-  await buffer.close()
+  await closing
   for (const c of consumers) expect(c.real.closed).toBe(true)
   await flush()
   for (const record of gets) expect(record.actual).toBeDefined()
