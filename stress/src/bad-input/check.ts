@@ -6,6 +6,8 @@ import { MESSAGE_FORM, rendersReceived } from './values.js'
 /** A short rendering of a bad value for a test name. */
 export function show(value: unknown): string {
   if (typeof value === 'function') return 'a function'
+  if (typeof value === 'number' || typeof value === 'symbol' || value === undefined) return String(value)
+  if (typeof value === 'bigint') return `${value}n`
   if (
     typeof value === 'object' &&
     value !== null &&
