@@ -258,6 +258,57 @@ describe('PubSub close', () => {
     subscription.unsubscribe()
     await expect(subscription.next()).resolves.toEqual(DONE)
   })
+
+  it('a Subscription signal aborting after PubSub.close() ends it at once, dropping what it buffered', async () => {
+    const pubsub = new PubSub<number>()
+    const controller = new AbortController()
+    const subscription = pubsub.subscribe({ capacity: 2, signal: controller.signal })
+    await pubsub.publish(0)
+    await pubsub.publish(1)
+    pubsub.close()
+    controller.abort(new Error('the subscriber left'))
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    await expect(subscription.next()).resolves.toEqual(DONE)
+  })
+
+  it('after PubSub.close() a Subscription keeps its abort listener only until its buffer is drained', async () => {
+    const pubsub = new PubSub<number>()
+    const controller = new AbortController()
+    const subscription = pubsub.subscribe({ capacity: 2, signal: controller.signal })
+    await pubsub.publish(0)
+    await pubsub.publish(1)
+    pubsub.close()
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+    await expect(subscription.next()).resolves.toEqual({ value: 0, done: false })
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+    await expect(subscription.next()).resolves.toEqual({ value: 1, done: false })
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    controller.abort()
+    await expect(subscription.next()).resolves.toEqual(DONE)
+  })
+
+  it('PubSub.close() removes the abort listener of a Subscription with nothing buffered', async () => {
+    const pubsub = new PubSub<number>()
+    const controller = new AbortController()
+    const subscription = pubsub.subscribe({ capacity: 2, signal: controller.signal })
+    const unbuffered = pubsub.subscribe({ signal: controller.signal })
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(2)
+    pubsub.close()
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    await expect(subscription.next()).resolves.toEqual(DONE)
+    await expect(unbuffered.next()).resolves.toEqual(DONE)
+  })
+
+  it('unsubscribing a draining Subscription after PubSub.close() removes its abort listener', async () => {
+    const pubsub = new PubSub<number>()
+    const controller = new AbortController()
+    const subscription = pubsub.subscribe({ capacity: 1, signal: controller.signal })
+    await pubsub.publish(0)
+    pubsub.close()
+    subscription.unsubscribe()
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    await expect(subscription.next()).resolves.toEqual(DONE)
+  })
 })
 
 describe('PubSub bad input', () => {

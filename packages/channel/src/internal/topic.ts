@@ -67,7 +67,7 @@ export class Topic<T> {
     return resolveSoon(delivered)
   }
 
-  /** Ends every subscription, letting each deliver what it buffered. */
+  /** Ends every subscription, letting each deliver what it buffered (its signal can still cut that short). */
   close(): void {
     const subscriptions = this.#subscriptions.splice(0)
     for (const subscription of subscriptions) subscription.end(false)
@@ -92,6 +92,8 @@ class TopicSubscription<T> implements Subscription<T> {
   index = -1
   readonly #topic: Topic<T>
   readonly #signal: AbortSignal | undefined
+  /** Closed by the topic with values left to deliver: the signal still ends it until they are read. */
+  #draining = false
 
   constructor(topic: Topic<T>, chan: Chan<T>, signal: AbortSignal | undefined) {
     this.#topic = topic
@@ -100,7 +102,9 @@ class TopicSubscription<T> implements Subscription<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    return internals.next(this.chan)
+    const result = internals.next(this.chan)
+    if (this.#draining && !internals.hasValue(this.chan)) this.#stopListening()
+    return result
   }
 
   return(): Promise<IteratorResult<T, undefined>> {
@@ -113,12 +117,22 @@ class TopicSubscription<T> implements Subscription<T> {
     this.end(true)
   }
 
-  /** Leaves the topic's list (the caller removed it) and ends; `discard` drops buffered values. */
+  /**
+   * Leaves the topic's list (the caller removed it) and ends; `discard` drops buffered values.
+   * Without `discard` the buffered values stay to be read, and until they are the signal still
+   * ends the subscription as `unsubscribe()` would.
+   */
   end(discard: boolean): void {
     this.index = -1
-    this.#signal?.removeEventListener('abort', this)
     if (discard) internals.discard(this.chan)
     else this.chan.close()
+    if (this.#signal !== undefined && !discard && internals.hasValue(this.chan)) this.#draining = true
+    else this.#stopListening()
+  }
+
+  #stopListening(): void {
+    this.#draining = false
+    this.#signal?.removeEventListener('abort', this)
   }
 
   /** The subscription's signal aborted. */
