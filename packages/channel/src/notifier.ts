@@ -29,9 +29,11 @@ export class Notifier<K, T> {
    * Delivers a value to every current subscription of `key`.
    * @param key - the key.
    * @param value - any value, `undefined` included.
-   * @param options - `signal` stops waiting: subscriptions that already took the value keep it.
+   * @param options - `signal` stops waiting: abort rejects even when some subscriptions already
+   *   took the value (they keep it; the others never see it), as for `PubSub.publish`.
    * @returns how many subscriptions took the value (0 when `key` has none).
-   * @throws (rejects) `signal.reason` on abort; TypeError for bad options.
+   * @throws (rejects) `signal.reason` on abort, whether or not the value already reached some
+   *   subscriptions; TypeError for bad options.
    * @example
    * ```ts
    * await notifier.publish('eu', order, { signal })

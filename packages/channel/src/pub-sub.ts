@@ -41,12 +41,16 @@ export class PubSub<T> implements Disposable {
 
   /**
    * Delivers a value to every current subscription.
+   *
+   * - Resolves once every subscription present at the call took the value (or buffered it) or ended.
+   * - Abort means "stop waiting", not "undo": it rejects with `signal.reason` even when some
+   *   subscriptions already took the value. Those keep it, the others never see it, and the
+   *   rejection does not say how many got it.
    * @param value - any value, `undefined` included.
-   * @param options - `signal` stops waiting: subscriptions that already took the value keep it, the
-   *   others never see it.
+   * @param options - `signal` stops waiting for the subscriptions that have not taken the value yet.
    * @returns how many subscriptions took the value (0 when there are none).
-   * @throws (rejects) ClosedError after `close()`; `signal.reason` on abort; TypeError for bad
-   *   options.
+   * @throws (rejects) ClosedError after `close()`; `signal.reason` on abort, whether or not the
+   *   value already reached some subscriptions; TypeError for bad options.
    * @example
    * ```ts
    * const delivered = await pubsub.publish({ type: 'tick' }, { signal })

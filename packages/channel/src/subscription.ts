@@ -4,7 +4,8 @@
  *
  * - It ends (its iterator completes) on `unsubscribe()`, `[Symbol.dispose]`, `return()` (a `break`
  *   out of `for await`), its signal aborting, or `close()` of the pub-sub.
- * - `unsubscribe()` drops what it buffered; `close()` of the pub-sub lets it deliver that first.
+ * - `unsubscribe()` drops what it buffered; `close()` of the pub-sub lets it deliver that first,
+ *   unless its signal aborts meanwhile, which drops the rest as `unsubscribe()` does.
  * - `next()` never rejects.
  *
  * @typeParam T - the values published.
