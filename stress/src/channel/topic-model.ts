@@ -21,6 +21,14 @@ export class ModelSubscription {
     this.key = key
   }
 
+  /**
+   * Its signal still ends it: while listed, and after the pub-sub's close() until its buffer is
+   * drained (an abort then drops the rest, as unsubscribe() does).
+   */
+  get listening(): boolean {
+    return this.listed || (this.closed && !this.discarded && this.buffer.length > 0)
+  }
+
   next(op: Op): void {
     if (this.buffer.length > 0) {
       const value = this.buffer.shift()
