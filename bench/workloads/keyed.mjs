@@ -79,6 +79,8 @@ async function waves(create, calls, size) {
 export function scenarios({ quick }) {
   const calls = quick ? 10_000 : 100_000
   const wave = 1000
+  // A run takes tens of milliseconds: more of them per process steady the median.
+  const runs = quick ? 1 : 10
   const impls = (size) =>
     Object.fromEntries(
       Object.entries(adapters).map(([name, adapter]) => [
@@ -101,6 +103,7 @@ export function scenarios({ quick }) {
       ops: calls,
       ours: 'Exclusive.call',
       impls: impls(calls),
+      runs,
       targets: [target('all at once')],
     },
     {
@@ -109,6 +112,7 @@ export function scenarios({ quick }) {
       ops: calls,
       ours: 'Exclusive.call',
       impls: impls(wave),
+      runs,
       targets: [target('waves')],
     },
   ]
