@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events'
 import { ClosedError, type Consumer, ConsumerBehindError } from '@bigbuff/core'
 import { describe, expect, it } from 'vitest'
 import { BigBuffer } from './big-buffer.js'
-import { fixedBufferCleaner } from './cleaner.js'
+import { DEFAULT_CLEANER_COOLDOWN, defaultCleaner, fixedBufferCleaner } from './cleaner.js'
 
 /** A buffer that cleans on every change, so drops are visible at once. */
 function eager<T>(max?: number, target?: number): BigBuffer<T> {
@@ -417,9 +417,22 @@ describe('BigBuffer bad input', () => {
       'cooldown must be a finite number ≥ 0, received Infinity',
     ],
     ['a non-function onError', { onError: true }, TypeError, 'onError must be a function, received true'],
+    ['a null cleaner', { cleaner: null }, TypeError, 'cleaner must be a function, received null'],
+    [
+      'a null cooldown',
+      { cooldown: null },
+      TypeError,
+      'cooldown must be a number of milliseconds, received null',
+    ],
+    ['a null onError', { onError: null }, TypeError, 'onError must be a function, received null'],
   ])('new BigBuffer() throws for %s', (_, options, type, message) => {
     expect(() => new BigBuffer(options as never)).toThrow(type)
     expect(() => new BigBuffer(options as never)).toThrow(`Cannot create buffer: ${message}`)
+  })
+
+  it('new BigBuffer() takes an option given as undefined for its default', () => {
+    const buffer = new BigBuffer({ cleaner: undefined, cooldown: undefined, onError: undefined } as never)
+    expect(buffer.cleanerConfig).toEqual({ cleaner: defaultCleaner, cooldown: DEFAULT_CLEANER_COOLDOWN })
   })
 
   it('putAll() rejects TypeError for a non-iterable', async () => {

@@ -62,9 +62,10 @@ export class BigBuffer<T> implements Producer<T> {
   constructor(options?: BigBufferOptions) {
     const action = 'create buffer'
     assertOptions(options, action)
-    const cleaner = options?.cleaner ?? defaultCleaner
-    const cooldown = options?.cooldown ?? DEFAULT_CLEANER_COOLDOWN
-    const onError = options?.onError ?? rethrowAsync
+    // Only an absent option (undefined) takes the default; null is refused like any non-function.
+    const cleaner = options?.cleaner === undefined ? defaultCleaner : options.cleaner
+    const cooldown = options?.cooldown === undefined ? DEFAULT_CLEANER_COOLDOWN : options.cooldown
+    const onError = options?.onError === undefined ? rethrowAsync : options.onError
     assertFunction(cleaner, action, 'cleaner')
     assertDuration(cooldown, action, 'cooldown')
     assertFunction(onError, action, 'onError')
