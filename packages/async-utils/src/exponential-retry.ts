@@ -49,7 +49,7 @@ export function exponentialRetry<A extends unknown[], T>(
 ): (...args: A) => Promise<T> {
   assertFunction(fn, ACTION, 'fn')
   const signal = signalOf(options, ACTION)
-  const base = options?.base ?? DEFAULT_BASE
+  const base = options?.base === undefined ? DEFAULT_BASE : options.base
   assertDuration(base, ACTION, 'base')
   const random = options?.random
   if (random !== undefined) assertFunction(random, ACTION, 'random')

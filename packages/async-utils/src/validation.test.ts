@@ -147,6 +147,18 @@ const throwing: [string, () => unknown, ErrorConstructor, string][] = [
     'Cannot create exponential retry: base must be a number of milliseconds, received "1"',
   ],
   [
+    'exponentialRetry(fn, { base: null })',
+    () => exponentialRetry(fn, loose({ base: null })),
+    TypeError,
+    'Cannot create exponential retry: base must be a number of milliseconds, received null',
+  ],
+  [
+    'exponentialRetry(fn, { random: null })',
+    () => exponentialRetry(fn, loose({ random: null })),
+    TypeError,
+    'Cannot create exponential retry: random must be a function, received null',
+  ],
+  [
     'exponentialRetry(fn, { random: 0.5 })',
     () => exponentialRetry(fn, loose({ random: 0.5 })),
     TypeError,
