@@ -72,7 +72,7 @@ export function rangeBatch<T>(
     }
     signal = signalOf(options, action)
     assertPositiveInteger(options.maxSize, action, 'maxSize')
-    maxWait = options.maxWait ?? 0
+    maxWait = options.maxWait === undefined ? 0 : options.maxWait
     assertDuration(maxWait, action, 'maxWait')
   } catch (error) {
     return Promise.reject(error)

@@ -274,6 +274,13 @@ describe('bad input', () => {
     ],
     [
       'rangeBatch',
+      'a null maxWait',
+      () => rangeBatch(consumer, fn, { maxSize: 1, maxWait: null as never }),
+      TypeError,
+      'maxWait must be a number of milliseconds, received null',
+    ],
+    [
+      'rangeBatch',
       'a non-function fn',
       () => rangeBatch(consumer, null as never, { maxSize: 1 }),
       TypeError,
