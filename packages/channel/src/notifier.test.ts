@@ -72,6 +72,10 @@ describe('Notifier', () => {
   it('Notifier rejects bad options: subscribe() throws, publish() rejects', async () => {
     const notifier = new Notifier<string, number>()
     expect(() => notifier.subscribe('k', { capacity: -2 })).toThrow(RangeError)
+    expect(() => notifier.subscribe('k', { capacity: null as never })).toThrow(TypeError)
+    expect(() => notifier.subscribe('k', { capacity: null as never })).toThrow(
+      'Cannot subscribe: capacity must be a non-negative integer or Infinity, received null',
+    )
     expect(notifier.subscribers('k')).toBe(0)
     await expect(notifier.publish('k', 1, 'x' as never)).rejects.toThrow(
       'Cannot publish: options must be an object, received "x"',

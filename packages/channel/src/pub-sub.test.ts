@@ -317,6 +317,7 @@ describe('PubSub bad input', () => {
     [0.5, RangeError, '0.5'],
     [Number.NaN, RangeError, 'NaN'],
     ['1', TypeError, '"1"'],
+    [null, TypeError, 'null'],
   ])('PubSub.subscribe({ capacity: %s }) throws %s and subscribes nothing', (capacity, type, shown) => {
     const pubsub = new PubSub<number>()
     expect(() => pubsub.subscribe({ capacity: capacity as number })).toThrow(type)
@@ -324,6 +325,15 @@ describe('PubSub bad input', () => {
       `Cannot subscribe: capacity must be a non-negative integer or Infinity, received ${shown}`,
     )
     expect(pubsub.subscribers).toBe(0)
+  })
+
+  it('PubSub.subscribe({ capacity: undefined }) takes the default: an unbuffered subscription', async () => {
+    const pubsub = new PubSub<number>()
+    const subscription = pubsub.subscribe({ capacity: undefined } as never)
+    const published = pubsub.publish(1)
+    expect(await settled(published)).toBe(false)
+    await expect(subscription.next()).resolves.toEqual({ value: 1, done: false })
+    await expect(published).resolves.toBe(1)
   })
 
   it('PubSub.subscribe() and publish() reject bad options', async () => {

@@ -36,7 +36,8 @@ export class Topic<T> {
   static parseOptions(options: unknown): { signal: AbortSignal | undefined; capacity: number } {
     assertOptions(options, 'subscribe')
     const signal = signalOf(options, 'subscribe')
-    const capacity = (options as SubscribeOptions | undefined)?.capacity ?? 0
+    const given = (options as SubscribeOptions | undefined)?.capacity
+    const capacity = given === undefined ? 0 : given
     assertCapacity(capacity, 'subscribe', 'capacity')
     return { signal, capacity }
   }
