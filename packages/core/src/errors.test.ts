@@ -69,3 +69,90 @@ describe('isBigbuffError()', () => {
     ).toBe(true)
   })
 })
+
+describe('error constructors and isBigbuffError() refuse bad arguments', () => {
+  const codes =
+    'ERR_BIGBUFF_CLOSED, ERR_BIGBUFF_NOTHING_TO_COMMIT, ERR_BIGBUFF_NOTHING_TO_ROLLBACK, ERR_BIGBUFF_CONSUMER_BEHIND'
+
+  it.each([
+    ['an unknown code', 'ERR_NOPE', '"ERR_NOPE"'],
+    ['a number', 42, '42'],
+    ['undefined', undefined, 'undefined'],
+    ['null', null, 'null'],
+  ])('new BigbuffError() throws TypeError for %s', (_, code, shown) => {
+    const create = () => new BigbuffError(code as never, 'message')
+    expect(create).toThrow(TypeError)
+    expect(create).toThrow(`Cannot create BigbuffError: code must be one of ${codes}, received ${shown}`)
+  })
+
+  it('new BigbuffError() with a bigbuff code builds an error isBigbuffError() recognises', () => {
+    const error = new BigbuffError('ERR_BIGBUFF_CLOSED', 'closed')
+    expect(error.code).toBe('ERR_BIGBUFF_CLOSED')
+    expect(isBigbuffError(error, 'ERR_BIGBUFF_CLOSED')).toBe(true)
+  })
+
+  it.each([
+    ['null details', null, TypeError, 'details must be an object with offset and behind, received null'],
+    [
+      'undefined details',
+      undefined,
+      TypeError,
+      'details must be an object with offset and behind, received undefined',
+    ],
+    ['a number', 5, TypeError, 'details must be an object with offset and behind, received 5'],
+    ['a string offset', { offset: '1', behind: 2 }, TypeError, 'offset must be an integer ≥ 0, received "1"'],
+    ['a missing offset', { behind: 2 }, TypeError, 'offset must be an integer ≥ 0, received undefined'],
+    [
+      'a negative offset',
+      { offset: -1, behind: 2 },
+      RangeError,
+      'offset must be an integer ≥ 0, received -1',
+    ],
+    [
+      'a fractional offset',
+      { offset: 1.5, behind: 2 },
+      RangeError,
+      'offset must be an integer ≥ 0, received 1.5',
+    ],
+    [
+      'an infinite offset',
+      { offset: Number.POSITIVE_INFINITY, behind: 2 },
+      RangeError,
+      'offset must be an integer ≥ 0, received Infinity',
+    ],
+    ['a null behind', { offset: 1, behind: null }, TypeError, 'behind must be an integer ≥ 1, received null'],
+    ['a zero behind', { offset: 1, behind: 0 }, RangeError, 'behind must be an integer ≥ 1, received 0'],
+    [
+      'a NaN behind',
+      { offset: 1, behind: Number.NaN },
+      RangeError,
+      'behind must be an integer ≥ 1, received NaN',
+    ],
+  ])('new ConsumerBehindError() throws for %s', (_, details, type, message) => {
+    const create = () => new ConsumerBehindError(details as never)
+    expect(create).toThrow(type)
+    expect(create).toThrow(`Cannot create ConsumerBehindError: ${message}`)
+  })
+
+  it('new ConsumerBehindError() accepts offset 0 and behind 1, the smallest valid details', () => {
+    const error = new ConsumerBehindError({ offset: 0, behind: 1 })
+    expect([error.offset, error.behind]).toEqual([0, 1])
+  })
+
+  it.each([
+    ['an unknown code', 'ERR_NOPE', '"ERR_NOPE"'],
+    ['a number', 42, '42'],
+    ['null', null, 'null'],
+  ])('isBigbuffError() throws TypeError for %s as code, whatever the error', (_, code, shown) => {
+    for (const error of [new ClosedError(), new Error('plain'), null]) {
+      const check = () => isBigbuffError(error, code as never)
+      expect(check).toThrow(TypeError)
+      expect(check).toThrow(`Cannot check error: code must be one of ${codes}, received ${shown}`)
+    }
+  })
+
+  it('isBigbuffError() with code undefined checks any bigbuff code', () => {
+    expect(isBigbuffError(new NothingToCommitError(), undefined)).toBe(true)
+    expect(isBigbuffError(new Error('plain'), undefined)).toBe(false)
+  })
+})

@@ -1,3 +1,5 @@
+import { invalid } from '@bigbuff/internal'
+
 /** The stable `code` of each bigbuff error class. */
 export type BigbuffErrorCode =
   | 'ERR_BIGBUFF_CLOSED'
@@ -5,7 +7,7 @@ export type BigbuffErrorCode =
   | 'ERR_BIGBUFF_NOTHING_TO_ROLLBACK'
   | 'ERR_BIGBUFF_CONSUMER_BEHIND'
 
-const CODES: ReadonlySet<string> = new Set<BigbuffErrorCode>([
+const CODES: ReadonlySet<unknown> = new Set<BigbuffErrorCode>([
   'ERR_BIGBUFF_CLOSED',
   'ERR_BIGBUFF_NOTHING_TO_COMMIT',
   'ERR_BIGBUFF_NOTHING_TO_ROLLBACK',
@@ -21,11 +23,14 @@ export class BigbuffError extends Error {
   readonly code: BigbuffErrorCode
 
   /**
-   * @param code - the stable code.
+   * @param code - the stable code, one of {@link BigbuffErrorCode}.
    * @param message - a human-readable description.
    * @param options - `cause`, as for `Error`.
+   * @throws TypeError when `code` is not a bigbuff error code (so {@link isBigbuffError} always
+   *   recognises what this constructs).
    */
   constructor(code: BigbuffErrorCode, message: string, options?: ErrorOptions) {
+    assertCode(code, 'create BigbuffError')
     super(message, options)
     this.code = code
     this.name = 'BigbuffError'
@@ -84,10 +89,17 @@ export class ConsumerBehindError extends BigbuffError {
   readonly behind: number
 
   /**
-   * @param details - the cursor and how far behind it is.
+   * @param details - the cursor (an integer ≥ 0) and how far behind it is (an integer ≥ 1).
    * @param message - defaults to a message naming both.
+   * @throws TypeError when `details` is not an object or `offset`/`behind` is not a number;
+   *   RangeError when `offset` is negative or `behind` is below 1, or either is not an integer.
    */
   constructor(details: ConsumerBehindDetails, message?: string, options?: ErrorOptions) {
+    if (typeof details !== 'object' || details === null) {
+      throw new TypeError(invalid(CREATE_BEHIND, 'details must be an object with offset and behind', details))
+    }
+    assertInteger(details.offset, 0, 'offset')
+    assertInteger(details.behind, 1, 'behind')
     super(
       'ERR_BIGBUFF_CONSUMER_BEHIND',
       message ??
@@ -109,6 +121,8 @@ export class ConsumerBehindError extends BigbuffError {
  * @param error - anything caught.
  * @param code - narrow to one condition.
  * @returns true when `error` is an `Error` carrying a bigbuff `code` (equal to `code` if given).
+ * @throws TypeError when `code` is given but is not a bigbuff error code (a typo would otherwise
+ *   make the check silently false).
  * @example
  * ```ts
  * try { await consumer.get() } catch (e) {
@@ -118,8 +132,25 @@ export class ConsumerBehindError extends BigbuffError {
  * ```
  */
 export function isBigbuffError(error: unknown, code?: BigbuffErrorCode): error is BigbuffError {
+  if (code !== undefined) assertCode(code, 'check error')
   if (!(error instanceof Error)) return false
   const actual: unknown = (error as { code?: unknown }).code
-  if (typeof actual !== 'string' || !CODES.has(actual)) return false
+  if (!CODES.has(actual)) return false
   return code === undefined || actual === code
+}
+
+const CREATE_BEHIND = 'create ConsumerBehindError'
+
+/** Throws `TypeError` unless `code` is a bigbuff error code. */
+function assertCode(code: unknown, action: string): asserts code is BigbuffErrorCode {
+  if (!CODES.has(code)) {
+    throw new TypeError(invalid(action, `code must be one of ${[...CODES].join(', ')}`, code))
+  }
+}
+
+/** Throws `TypeError`/`RangeError` unless `value` is an integer ≥ `min`. */
+function assertInteger(value: unknown, min: number, name: string): asserts value is number {
+  const problem = `${name} must be an integer ≥ ${min}`
+  if (typeof value !== 'number') throw new TypeError(invalid(CREATE_BEHIND, problem, value))
+  if (!Number.isInteger(value) || value < min) throw new RangeError(invalid(CREATE_BEHIND, problem, value))
 }
