@@ -16,6 +16,40 @@ describe('defaultCleaner()', () => {
     expect(defaultCleaner(size, offsets)).toBe(expected)
   })
 
+  it.each([
+    ['offsets is null', 3, null, TypeError, 'offsets must be an array of numbers, received null'],
+    ['offsets is a number', 3, 3, TypeError, 'offsets must be an array of numbers, received 3'],
+    [
+      'offsets is a Set',
+      3,
+      new Set([1]),
+      TypeError,
+      'offsets must be an array of numbers, received [object Set]',
+    ],
+    ['an offset is a string', 3, ['2'], TypeError, 'offsets must be an array of numbers, received "2"'],
+    [
+      'an offset after a 0 is a string',
+      3,
+      [0, 'x'],
+      TypeError,
+      'offsets must be an array of numbers, received "x"',
+    ],
+    [
+      'an offset is undefined',
+      3,
+      [1, undefined, 2],
+      TypeError,
+      'offsets must be an array of numbers, received undefined',
+    ],
+    ['size is a string', '3', [1], TypeError, 'size must be a non-negative integer, received "3"'],
+    ['size is negative', -1, [1], RangeError, 'size must be a non-negative integer, received -1'],
+    ['size is NaN', Number.NaN, [1], RangeError, 'size must be a non-negative integer, received NaN'],
+  ])('defaultCleaner() throws when %s', (_, size, offsets, type, message) => {
+    const call = () => defaultCleaner(size as never, offsets as never)
+    expect(call).toThrow(type)
+    expect(call).toThrow(`Cannot clean buffer: ${message}`)
+  })
+
   it('is the default cleaner, with a cooldown of DEFAULT_CLEANER_COOLDOWN (10 ms)', () => {
     expect(DEFAULT_CLEANER_COOLDOWN).toBe(10)
     expect(new BigBuffer().cleanerConfig).toEqual({ cleaner: defaultCleaner, cooldown: 10 })
@@ -74,5 +108,44 @@ describe('fixedBufferCleaner()', () => {
     const call = () => (fixedBufferCleaner as (...a: unknown[]) => unknown)(...args)
     expect(call).toThrow(type)
     expect(call).toThrow(`Cannot create fixed buffer cleaner: ${message}`)
+  })
+
+  it.each([
+    [
+      'offsets are not an array, at or below max',
+      5,
+      null,
+      TypeError,
+      'offsets must be an array of numbers, received null',
+    ],
+    [
+      'offsets are not an array, above max',
+      11,
+      null,
+      TypeError,
+      'offsets must be an array of numbers, received null',
+    ],
+    [
+      'an offset is not a number, above max',
+      11,
+      [1, '2'],
+      TypeError,
+      'offsets must be an array of numbers, received "2"',
+    ],
+    ['size is not a number', '11', [], TypeError, 'size must be a non-negative integer, received "11"'],
+    ['size is NaN', Number.NaN, [], RangeError, 'size must be a non-negative integer, received NaN'],
+    [
+      'size is fractional, above max',
+      11.5,
+      [],
+      RangeError,
+      'size must be a non-negative integer, received 11.5',
+    ],
+  ])('the cleaner it returns throws when %s, without notifying onTrim', (_, size, offsets, type, message) => {
+    const onTrim = vi.fn()
+    const call = () => fixedBufferCleaner(10, 4, onTrim)(size as never, offsets as never)
+    expect(call).toThrow(type)
+    expect(call).toThrow(`Cannot clean buffer: ${message}`)
+    expect(onTrim).not.toHaveBeenCalled()
   })
 })

@@ -35,20 +35,26 @@ export const DEFAULT_CLEANER_COOLDOWN = 10
  * - Otherwise returns the smallest non-negative offset. Negative offsets (consumers that already
  *   fell behind) are ignored.
  *
- * @param _size - the number of retained values (not needed: the offsets decide).
+ * @param size - the number of retained values (checked, but the offsets decide).
  * @param offsets - the open consumers' committed offsets, relative to the front.
  * @returns how many values to drop from the front.
+ * @throws TypeError when `size` is not a number, `offsets` is not an array or holds a non-number.
+ * @throws RangeError when `size` is not a non-negative integer.
  * @example
  * ```ts
  * defaultCleaner(10, [4, 7]) // 4
  * defaultCleaner(10, []) // 0
  * ```
  */
-export function defaultCleaner(_size: number, offsets: readonly number[]): number {
+export function defaultCleaner(size: number, offsets: readonly number[]): number {
+  assertSize(size)
+  if (!Array.isArray(offsets)) throw new TypeError(invalid(CLEAN, OFFSETS_PROBLEM, offsets))
+  // No early return on a 0, so every entry is checked; the buffer passes one per consumer.
   let smallest = -1
-  for (const offset of offsets) {
-    if (offset === 0) return 0
-    if (offset > 0 && (smallest < 0 || offset < smallest)) smallest = offset
+  for (let i = 0; i < offsets.length; i++) {
+    const offset: unknown = offsets[i]
+    if (typeof offset !== 'number') throw new TypeError(invalid(CLEAN, OFFSETS_PROBLEM, offset))
+    if (offset >= 0 && (smallest < 0 || offset < smallest)) smallest = offset
   }
   return Math.max(smallest, 0)
 }
@@ -78,7 +84,8 @@ export interface FixedBufferCleanerNotification {
  * @param max - the size above which a trim is forced; a positive integer.
  * @param target - the size a forced trim leaves; an integer in `[0, max]`.
  * @param onTrim - notified of every forced trim.
- * @returns the cleaner.
+ * @returns the cleaner; like {@link defaultCleaner} it throws `TypeError`/`RangeError` when called
+ *   with a `size` that is not a non-negative integer or `offsets` that are not an array of numbers.
  * @throws TypeError when `max` or `target` is not a number or `onTrim` is not a function.
  * @throws RangeError when `max` is not a positive integer or `target` is not an integer in `[0, max]`.
  * @example
@@ -104,8 +111,28 @@ export function fixedBufferCleaner(
   if (onTrim !== undefined) assertFunction(onTrim, action, 'onTrim')
   return (size, offsets) => {
     if (size <= max) return defaultCleaner(size, offsets)
+    assertSize(size)
+    assertOffsets(offsets)
     const trim = size - target
     onTrim?.({ max, target, size, offsets, trim })
     return trim
+  }
+}
+
+const CLEAN = 'clean buffer'
+const OFFSETS_PROBLEM = 'offsets must be an array of numbers'
+
+/** Throws `TypeError`/`RangeError` unless `size` is a non-negative integer. */
+function assertSize(size: unknown): void {
+  const problem = 'size must be a non-negative integer'
+  if (typeof size !== 'number') throw new TypeError(invalid(CLEAN, problem, size))
+  if (!Number.isInteger(size) || size < 0) throw new RangeError(invalid(CLEAN, problem, size))
+}
+
+/** Throws `TypeError` unless `offsets` is an array of numbers. */
+function assertOffsets(offsets: unknown): void {
+  if (!Array.isArray(offsets)) throw new TypeError(invalid(CLEAN, OFFSETS_PROBLEM, offsets))
+  for (const offset of offsets as unknown[]) {
+    if (typeof offset !== 'number') throw new TypeError(invalid(CLEAN, OFFSETS_PROBLEM, offset))
   }
 }
