@@ -1,7 +1,7 @@
 // Helpers shared by the orchestrator (run.mjs), the child runner (child.mjs) and the workloads.
 
 /** The workloads, in report order; each is `workloads/<name>.mjs`. */
-export const WORKLOADS = ['limiter', 'channels', 'fanout', 'keyed', 'memory']
+export const WORKLOADS = ['limiter', 'channels', 'fanout', 'keyed', 'memory', 'redis']
 
 /** Thrown by an implementation factory whose package is not built or does not export the API yet. */
 export class Unavailable extends Error {}
