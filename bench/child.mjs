@@ -1,11 +1,12 @@
 // One child process = one implementation of one scenario: warm-up runs, timed runs, then one run
 // bracketed by forced GCs for the heap it still holds afterwards.
-// Usage: node --expose-gc child.mjs <workload> <scenario id> <implementation> <warmup> <runs> [--quick]
+// Usage: node --expose-gc child.mjs <workload> <scenario id> <implementation> <warmup> <runs> [--quick] [--no-heap]
 import { performance } from 'node:perf_hooks'
 import { loadScenario, Unavailable } from './shared.mjs'
 
 const [workload, scenarioId, implName, warmupArg, runsArg] = process.argv.slice(2)
 const quick = process.argv.includes('--quick')
+const heap = !process.argv.includes('--no-heap')
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
 
@@ -92,7 +93,7 @@ async function main() {
   for (let i = 0; i < Number(warmupArg); i++) await once(prepare, run)
   const samples = []
   for (let i = 0; i < Number(runsArg); i++) samples.push(await timed(prepare, run))
-  return { samples, ...(await measured(prepare, run)) }
+  return heap ? { samples, ...(await measured(prepare, run)) } : { samples }
 }
 
 main().then(

@@ -46,6 +46,7 @@ function rate(ops, millis) {
   return `${perSecond.toFixed(0)} /s`
 }
 function bytes(x) {
+  if (x === undefined) return '—'
   const abs = Math.abs(x)
   if (abs < 1024) return `${Math.round(x)} B`
   if (abs < 2 ** 20) return `${(x / 1024).toFixed(1)} KiB`
@@ -67,7 +68,7 @@ function timeTable(scenarios, showTicks) {
         continue
       }
       const vs = r.impl === s.ours ? '**ours**' : base ? ratio(r.median / base.median) : 'n/a'
-      const ticks = showTicks ? ` ${r.ticks} |` : ''
+      const ticks = showTicks ? ` ${r.ticks ?? '—'} |` : ''
       lines.push(
         `| ${s.label} | ${r.impl === s.ours ? `**${r.impl}**` : r.impl} | ${ms(r.median)} | ` +
           `${ms(r.min)}–${ms(r.max)} | ${ms(r.wall)} | ${rate(s.ops, r.median)} | ${bytes(r.retained)} |${ticks} ${vs} |`,
@@ -114,6 +115,7 @@ function evaluate(scenario, target) {
     }
   }
   if (!ours) return { measured: 'not measured', met: false }
+  if (ours.retained === undefined) return { measured: 'not measured (--quick)', met: false }
   if (target.ticksAtLeast !== undefined) {
     return { measured: `${ours.ticks} timer ticks during the run`, met: ours.ticks >= target.ticksAtLeast }
   }

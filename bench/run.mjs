@@ -33,6 +33,9 @@ function runChild(workload, scenario, impl) {
     scenario.runs ?? settings.runs,
   ]
   if (quick) argv.push('--quick')
+  // The quick run only checks that everything works: the retained-heap run is left to the workloads
+  // that are about memory.
+  if (quick && !scenario.memory) argv.push('--no-heap')
   const child = spawnSync(process.execPath, argv.map(String), {
     encoding: 'utf8',
     timeout: settings.timeout,
@@ -73,8 +76,8 @@ function measure(workload, scenario) {
       if (result.unavailable) unavailable[impl] = result.unavailable
       else {
         samples[impl].runs.push(...result.samples)
-        samples[impl].retained.push(result.retained)
-        samples[impl].ticks.push(result.ticks)
+        if (result.retained !== undefined) samples[impl].retained.push(result.retained)
+        if (result.ticks !== undefined) samples[impl].ticks.push(result.ticks)
       }
     }
   }
@@ -89,8 +92,8 @@ function measure(workload, scenario) {
       min: Math.min(...cpu),
       max: Math.max(...cpu),
       wall: median(runs.map((run) => run.time)),
-      retained: median(retained),
-      ticks: Math.min(...ticks),
+      retained: retained.length > 0 ? median(retained) : undefined,
+      ticks: ticks.length > 0 ? Math.min(...ticks) : undefined,
     }
   })
 }
@@ -103,7 +106,7 @@ async function measureAll() {
     const scenarios = mod.scenarios({ quick }).map((scenario) => {
       process.stderr.write(`${name} / ${scenario.label} …`)
       const t = Date.now()
-      const rows = measure(name, scenario)
+      const rows = measure(name, { ...scenario, memory: mod.metric === 'bytes' })
       process.stderr.write(` ${((Date.now() - t) / 1000).toFixed(1)} s\n`)
       const { impls, ...rest } = scenario
       return { ...rest, rows }
