@@ -1,27 +1,6 @@
+import { trackListeners } from '@bigbuff/test-utils'
 import { describe, expect, it } from 'vitest'
 import { anySignal } from './any-signal.js'
-
-type ListenerArgs = Parameters<AbortSignal['addEventListener']>
-
-/** Counts the abort listeners currently registered on `signal`. */
-function trackListeners(signal: AbortSignal): { readonly live: number } {
-  const live = new Set<unknown>()
-  const add = signal.addEventListener
-  const remove = signal.removeEventListener
-  signal.addEventListener = function (this: AbortSignal, ...args: ListenerArgs) {
-    if (args[0] === 'abort') live.add(args[1])
-    add.apply(this, args)
-  }
-  signal.removeEventListener = function (this: AbortSignal, ...args: ListenerArgs) {
-    if (args[0] === 'abort') live.delete(args[1])
-    remove.apply(this, args)
-  }
-  return {
-    get live() {
-      return live.size
-    },
-  }
-}
 
 describe('anySignal()', () => {
   it('aborts with the reason of the first input to abort', () => {
