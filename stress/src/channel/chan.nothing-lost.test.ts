@@ -3,7 +3,7 @@ import { isBigbuffError } from '@bigbuff/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { runs } from '../support/profile.js'
-import { Actors, drive, runUntilQuiet, yielder } from '../support/schedule.js'
+import { Actors, abortLater, drive, runUntilQuiet, yielder } from '../support/schedule.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 
@@ -62,17 +62,6 @@ describe('Chan and select lose nothing when abort and close land anywhere', () =
           const refused = new Set<string>()
           const received: string[] = []
 
-          const abortLater = (
-            controller: AbortController,
-            turns: number,
-            pause: () => Promise<void>,
-          ): void => {
-            void (async () => {
-              for (let i = 0; i < turns; i++) await pause()
-              controller.abort(new Error('aborted mid-flight'))
-            })()
-          }
-
           const producerTasks = producers.map((steps, p) =>
             actors.spawn(async () => {
               const pause = yielder(s, `producer ${p}`)
@@ -110,7 +99,8 @@ describe('Chan and select lose nothing when abort and close land anywhere', () =
                         options,
                       )
                     : chan.send(value, options)
-                if (step.kind === 'sendAbort') abortLater(controller, step.abortAfter, pause)
+                if (step.kind === 'sendAbort')
+                  abortLater(controller, step.abortAfter, pause, new Error('aborted mid-flight'))
                 await sending.then(
                   () => delivered.add(value),
                   (error: unknown) => {
@@ -156,12 +146,14 @@ describe('Chan and select lose nothing when abort and close land anywhere', () =
                     if (!result.ok) throw new Error('closed')
                     return result.value as string
                   })
-                  if (step.abortAfter < 2) abortLater(controller, step.abortAfter, pause)
+                  if (step.abortAfter < 2)
+                    abortLater(controller, step.abortAfter, pause, new Error('aborted mid-flight'))
                 } else {
                   receiving = chan.receive(
                     step.kind === 'receiveAbort' ? { signal: controller.signal } : undefined,
                   )
-                  if (step.kind === 'receiveAbort') abortLater(controller, step.abortAfter, pause)
+                  if (step.kind === 'receiveAbort')
+                    abortLater(controller, step.abortAfter, pause, new Error('aborted mid-flight'))
                 }
                 const outcome = await receiving.then(
                   (value) => ({ value }),

@@ -4,7 +4,7 @@ import { isBigbuffError } from '@bigbuff/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { runs } from '../support/profile.js'
-import { Actors, drive, runUntilQuiet, yielder } from '../support/schedule.js'
+import { Actors, abortLater, drive, runUntilQuiet, yielder } from '../support/schedule.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 
@@ -55,17 +55,6 @@ describe('ChannelConsumer loses nothing when abort and close land anywhere', () 
           )
           const committed: string[][] = readers.map(() => [])
 
-          const abortLater = (
-            controller: AbortController,
-            turns: number,
-            pause: () => Promise<void>,
-          ): void => {
-            void (async () => {
-              for (let i = 0; i < turns; i++) await pause()
-              controller.abort(new Error('aborted mid-flight'))
-            })()
-          }
-
           const producerTasks = producers.map((steps, p) =>
             actors.spawn(async () => {
               const pause = yielder(s, `producer ${p}`)
@@ -89,7 +78,8 @@ describe('ChannelConsumer loses nothing when abort and close land anywhere', () 
                   value,
                   step === 'sendAbort' ? { signal: controller.signal } : undefined,
                 )
-                if (step === 'sendAbort') abortLater(controller, k % 3, pause)
+                if (step === 'sendAbort')
+                  abortLater(controller, k % 3, pause, new Error('aborted mid-flight'))
                 await sending.then(
                   () => sent[p]?.push(value),
                   (error: unknown) => {
@@ -128,7 +118,7 @@ describe('ChannelConsumer loses nothing when abort and close land anywhere', () 
                 if (step === 'range') {
                   // A range commits each value; it ends at ClosedError (source exhausted or closed).
                   const controller = signals.controller()
-                  abortLater(controller, reader.abortAfter + 1, pause)
+                  abortLater(controller, reader.abortAfter + 1, pause, new Error('aborted mid-flight'))
                   let calls = 0
                   await range(
                     consumer,
@@ -153,7 +143,8 @@ describe('ChannelConsumer loses nothing when abort and close land anywhere', () 
                 }
                 const controller = signals.controller()
                 const getting = consumer.get(step === 'getAbort' ? { signal: controller.signal } : undefined)
-                if (step === 'getAbort') abortLater(controller, reader.abortAfter, pause)
+                if (step === 'getAbort')
+                  abortLater(controller, reader.abortAfter, pause, new Error('aborted mid-flight'))
                 const outcome = await getting.then(
                   (value) => ({ value }),
                   (error: unknown) => ({ error }),

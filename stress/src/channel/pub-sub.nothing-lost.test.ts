@@ -3,7 +3,7 @@ import { isBigbuffError } from '@bigbuff/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { runs } from '../support/profile.js'
-import { Actors, drive, runUntilQuiet, yielder } from '../support/schedule.js'
+import { Actors, abortLater, drive, runUntilQuiet, yielder } from '../support/schedule.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
 
@@ -56,17 +56,6 @@ describe('PubSub loses nothing when abort and close land anywhere', () => {
           /** A subscription that left with values possibly still buffered may have lost them by design. */
           let leftEarly = false
 
-          const abortLater = (
-            controller: AbortController,
-            turns: number,
-            pause: () => Promise<void>,
-          ): void => {
-            void (async () => {
-              for (let i = 0; i < turns; i++) await pause()
-              controller.abort(new Error('publish aborted'))
-            })()
-          }
-
           const publisherTasks = publishers.map((steps, p) =>
             actors.spawn(async () => {
               const pause = yielder(s, `publisher ${p}`)
@@ -83,7 +72,8 @@ describe('PubSub loses nothing when abort and close land anywhere', () => {
                   entry.value,
                   step === 'publishAbort' ? { signal: controller.signal } : undefined,
                 )
-                if (step === 'publishAbort') abortLater(controller, k % 3, pause)
+                if (step === 'publishAbort')
+                  abortLater(controller, k % 3, pause, new Error('publish aborted'))
                 await publishing.then(
                   (count) => {
                     entry.count = count

@@ -40,6 +40,19 @@ export function yielder(s: fc.Scheduler, actor: string): () => Promise<void> {
   return () => s.schedule(Promise.resolve(), actor)
 }
 
+/** Aborts `controller` with `reason` after `turns` scheduled pauses, without blocking the caller. */
+export function abortLater(
+  controller: AbortController,
+  turns: number,
+  pause: () => Promise<void>,
+  reason: Error,
+): void {
+  void (async () => {
+    for (let i = 0; i < turns; i++) await pause()
+    controller.abort(reason)
+  })()
+}
+
 /**
  * Runs actors (async functions) whose failures are collected instead of escaping as unhandled
  * rejections; `rethrow()` reports the first one after the run.
