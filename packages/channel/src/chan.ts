@@ -53,7 +53,7 @@ export let internals: ChanInternals
  *   iteration ends.
  * - A waiting `send` or `receive` aborted through its signal rejects with `signal.reason` and moves
  *   nothing.
- * - Anti-starvation: after about 4 ms or 16,384 operations of uninterrupted channel traffic, the next
+ * - Anti-starvation: after about 4 ms or 131,072 operations of uninterrupted channel traffic, the next
  *   operation that would settle at once settles after one macrotask turn instead, so timers and I/O
  *   still run between a sender and a receiver that never otherwise yield.
  *
