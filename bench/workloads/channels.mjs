@@ -31,6 +31,15 @@ const adapters = {
       unwrap: (v) => v,
     }
   },
+  'hand-written floor': async () => ({
+    make: (capacity) => minimalChannel(capacity),
+    send: (ch, v) => ch.send(v),
+    push: (ch, v) => {
+      ch.send(v)
+    },
+    receive: (ch) => ch.receive(),
+    unwrap: (v) => v,
+  }),
   'ts-chan': async () => tsChan(false),
   'ts-chan unsafe': async () => tsChan(true),
   'async-channel': async () => {
@@ -68,6 +77,74 @@ const adapters = {
       unwrap: value,
     }
   },
+}
+
+/**
+ * The floor: the least a promise-based channel can do for these loops. A ring buffer, parked senders
+ * and receivers as bare resolve functions, an already-resolved promise for a send that needs no wait and
+ * `Promise.resolve(value)` for a receive that needs none. No close, no abort, no fairness, no yielding to
+ * timers: it starves the event loop, and it is here to show how much of each figure is the loops' own
+ * awaits rather than the channel.
+ */
+function minimalChannel(capacity) {
+  const resolved = Promise.resolve()
+  let items = new Array(16)
+  let head = 0
+  let length = 0
+  const receivers = []
+  let receiversHead = 0
+  const senders = []
+  let sendersHead = 0
+  const push = (value) => {
+    if (length === items.length) {
+      const next = new Array(items.length * 2)
+      for (let i = 0; i < length; i++) next[i] = items[(head + i) % items.length]
+      items = next
+      head = 0
+    }
+    items[(head + length++) % items.length] = value
+  }
+  const shift = () => {
+    const value = items[head]
+    items[head] = undefined
+    head = (head + 1) % items.length
+    length--
+    return value
+  }
+  return {
+    send(value) {
+      if (receiversHead < receivers.length) {
+        const receive = receivers[receiversHead]
+        receivers[receiversHead++] = undefined
+        receive(value)
+        return resolved
+      }
+      if (length < capacity) {
+        push(value)
+        return resolved
+      }
+      return new Promise((resolve) => senders.push({ value, resolve }))
+    },
+    receive() {
+      if (length > 0) {
+        const value = shift()
+        if (sendersHead < senders.length) {
+          const sender = senders[sendersHead]
+          senders[sendersHead++] = undefined
+          push(sender.value)
+          sender.resolve()
+        }
+        return Promise.resolve(value)
+      }
+      if (sendersHead < senders.length) {
+        const sender = senders[sendersHead]
+        senders[sendersHead++] = undefined
+        sender.resolve()
+        return Promise.resolve(sender.value)
+      }
+      return new Promise((resolve) => receivers.push(resolve))
+    },
+  }
 }
 
 async function tsChan(unsafe) {
@@ -178,7 +255,7 @@ function impls(names, body) {
 export function scenarios({ quick }) {
   const n = quick ? 20_000 : 1_000_000
   const trips = quick ? 5_000 : 200_000
-  const chans = ['Chan', 'ts-chan', 'ts-chan unsafe', 'async-channel']
+  const chans = ['Chan', 'ts-chan', 'ts-chan unsafe', 'async-channel', 'hand-written floor']
   return [
     {
       id: 'unbuffered',
