@@ -44,6 +44,47 @@ describe('rangeLoop()', () => {
     expect(consumer.log).toEqual(['get', 'commit', 'get', 'commit'])
   })
 
+  it('waits for a promise or thenable fn returns, and stops when it resolves to false', async () => {
+    const consumer = source([1, 2, 3])
+    const later = (result: unknown) => ({
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a promise, on purpose
+      then(resolve: (value: unknown) => void) {
+        setTimeout(() => {
+          consumer.log.push(`settled ${String(result)}`)
+          resolve(result)
+        }, 1)
+      },
+    })
+    await rangeLoop(consumer, (value) => (value === 1 ? Promise.resolve(undefined) : later(false)), undefined)
+    expect(consumer.log).toEqual(['get', 'commit', 'get', 'settled false', 'commit'])
+  })
+
+  it('rolls back and rejects when the promise fn returns rejects', async () => {
+    const consumer = source([1])
+    const failure = new Error('fn rejected')
+    await expect(rangeLoop(consumer, () => Promise.reject(failure), undefined)).rejects.toBe(failure)
+    expect(consumer.log).toEqual(['get', 'rollback'])
+  })
+
+  it('commits at once after a plain result, without a microtask turn in between', async () => {
+    const consumer = source([1])
+    const order: string[] = []
+    consumer.commit = vi.fn(async () => {
+      order.push('commit')
+    })
+    const loop = rangeLoop(
+      consumer,
+      () => {
+        // Queued before commit(): with an await on the plain result it would run first.
+        queueMicrotask(() => order.push('microtask queued by fn'))
+        return 42
+      },
+      undefined,
+    )
+    await loop
+    expect(order).toEqual(['commit', 'microtask queued by fn'])
+  })
+
   it('stops when caughtUp() returns true after a commit', async () => {
     const consumer = source([1, 2, 3])
     let turns = 0

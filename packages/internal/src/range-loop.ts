@@ -30,7 +30,10 @@ export async function rangeLoop<T>(
       throw error
     }
     try {
-      const result = await fn(value, index)
+      let result = fn(value, index)
+      // Only an object can be a promise or thenable: a plain result costs no microtask turn.
+      if ((typeof result === 'object' && result !== null) || typeof result === 'function')
+        result = await result
       await consumer.commit()
       if (result === false) return
     } catch (error) {
