@@ -1,6 +1,6 @@
 import { ClosedError } from '@bigbuff/core'
 import { type Deferred, deferred, listenAbort, noop, WaiterQueue } from '@bigbuff/internal'
-import { createClient, type RedisClientType } from '@redis/client'
+import { createClient, MultiErrorReply, type RedisClientType } from '@redis/client'
 import type { Script } from './scripts.js'
 
 type Client = RedisClientType<{}, {}, {}, 2, {}>
@@ -135,4 +135,10 @@ function exec(client: Client, commands: readonly (readonly string[])[]): Promise
   const transaction = client.multi()
   for (const args of commands) transaction.addCommand(args as string[])
   return transaction.exec()
+}
+
+/** The error of the last command that failed in a transaction (`multi()` rejects with all of them). */
+export function failedCommand(error: unknown): unknown {
+  if (!(error instanceof MultiErrorReply)) return error
+  return error.replies[error.errorIndexes.at(-1)!]
 }

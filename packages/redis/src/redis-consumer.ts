@@ -16,8 +16,8 @@ import {
   signalOf,
   WaiterQueue,
 } from '@bigbuff/internal'
-import { Connection } from './connection.js'
-import { CREATE_GROUP, READ, RELEASE } from './scripts.js'
+import { Connection, failedCommand } from './connection.js'
+import { CREATE_GROUP, READ, RELEASE, SETTLE } from './scripts.js'
 import { compareIds } from './stream-id.js'
 import type { Codec } from './types.js'
 
@@ -26,6 +26,10 @@ const READ_COUNT = 100
 const COUNT_ARG = String(READ_COUNT)
 /** Where the entries start in a READ reply (after kind, claim cursor, lost, read counter, id). */
 const HEADER = 5
+/** The transaction that reads new entries: its replies are the group list, the length and the read. */
+const GROUPS = 0
+const LENGTH = 1
+const ENTRIES = 2
 /** Claim passes run at most this often, whatever `claimIdle`, so a small one never spins. */
 const MIN_CLAIM_INTERVAL = 10
 /** The idle time (ms, about ten years) `close()` gives the entries it hands back: claimable by anyone. */
@@ -63,6 +67,10 @@ interface Waiter<T> {
  *   is new, waits with `XREAD … BLOCK` on a connection of its own.
  * - It starts by re-reading its own pending entries (history mode), returns to history mode on
  *   `rollback()` and after a read whose reply was lost, then reads new entries.
+ * - History reads and claim passes run the `READ` script. New entries are read in one transaction
+ *   (`XINFO GROUPS`, `XLEN`, `XREADGROUP … >`): when its group info shows that entries the name had
+ *   not read were trimmed, the read went past the gap, so the `SETTLE` script corrects the group's
+ *   read counter and the gap is reported before the entries read after it.
  */
 export class RedisStreamConsumer<T> implements Consumer<T> {
   readonly #host: ConsumerHost<T>
@@ -85,9 +93,13 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
   #at = 0
   /** A ConsumerBehindError to deliver before any further entry. */
   #behind: ConsumerBehindError | undefined
+  /** Set after a read went past trimmed entries, to the group's read counter before them, until settled. */
+  #unsettled: number | undefined
   /** Ids returned by get() since the last commit or rollback; #base counts those ever removed. */
   readonly #unacked = new RingQueue<string>()
   #base = 0
+  /** The commands of the transaction that reads new entries; the same array every time. */
+  readonly #readNewCommands: readonly (readonly string[])[]
   /** Own pending entries are re-read after this id; undefined when reading new entries. */
   #cursor: string | undefined = '0'
   #claimCursor = '0-0'
@@ -111,6 +123,12 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     this.#start = settings.start
     this.#claimIdle = String(Math.ceil(settings.claimIdle))
     this.#claimInterval = Math.max(settings.claimIdle, MIN_CLAIM_INTERVAL)
+    const key = host.key
+    this.#readNewCommands = [
+      ['XINFO', 'GROUPS', key],
+      ['XLEN', key],
+      ['XREADGROUP', 'GROUP', this.#name, this.#instance, 'COUNT', COUNT_ARG, 'STREAMS', key, '>'],
+    ]
     // The first read of new entries starts with a claim pass: it picks up what closed instances
     // handed back and what dead ones left behind.
     this.#nextClaim = performance.now()
@@ -318,9 +336,13 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     if (!this.#groupReady) await this.#ensureGroup()
     if (this.#closed || epoch !== this.#epoch) return
     const claimDue = this.#cursor === undefined && performance.now() >= this.#nextClaim
-    let reply: unknown[]
+    let waitAfter: string | undefined
     try {
-      reply = (await this.#host.shared.script(READ, this.#host.key, this.#readArgs(claimDue))) as unknown[]
+      if (this.#unsettled !== undefined) await this.#settle()
+      waitAfter =
+        this.#cursor === undefined && !claimDue
+          ? await this.#readNew(epoch)
+          : await this.#readScript(epoch, claimDue)
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('NOGROUP')) {
         this.#groupReady = false
@@ -332,9 +354,58 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
       if (epoch === this.#epoch) this.#cursor = this.#lastHeld()
       throw error
     }
-    if (this.#closed || epoch !== this.#epoch) return
+    if (waitAfter !== undefined) await this.#wait(waitAfter)
+  }
+
+  /** One READ script call (history or claim pass); returns the id to wait after when nothing was new. */
+  async #readScript(epoch: number, claimDue: boolean): Promise<string | undefined> {
+    const reply = (await this.#host.shared.script(
+      READ,
+      this.#host.key,
+      this.#readArgs(claimDue),
+    )) as unknown[]
+    if (this.#closed || epoch !== this.#epoch) return undefined
     this.#accept(reply, claimDue)
-    if (reply[0] === 'new' && reply.length === HEADER) await this.#wait(reply[4] as string)
+    return reply[0] === 'new' && reply.length === HEADER ? (reply[4] as string) : undefined
+  }
+
+  /**
+   * Reads new entries in one transaction; returns the group's last-delivered id when nothing was new.
+   * The group info and length describe the moment of the read: `lag > length` means entries the
+   * group had not read were trimmed and this read went past them (Redis does not count those in the
+   * group's read counter). The gap is settled, and reported, before the entries are delivered.
+   */
+  async #readNew(epoch: number): Promise<string | undefined> {
+    const replies = (await this.#host.shared.multi(this.#readNewCommands).catch((error: unknown) => {
+      throw failedCommand(error)
+    })) as unknown[]
+    const info = (replies[GROUPS] as unknown[][]).find((fields) => fields[1] === this.#name)!
+    const read = field(info, 'entries-read')
+    const lag = field(info, 'lag')
+    if (typeof read === 'number' && typeof lag === 'number' && lag > (replies[LENGTH] as number)) {
+      this.#unsettled ??= read
+    }
+    if (this.#closed || epoch !== this.#epoch) return undefined
+    if (this.#unsettled !== undefined) {
+      await this.#settle()
+      if (this.#closed || epoch !== this.#epoch) return undefined
+    }
+    const streams = replies[ENTRIES] as [string, [string, string[]][]][] | null
+    if (streams === null) return field(info, 'last-delivered-id') as string
+    const batch: unknown[] = ['new', '', 0, 0, '']
+    for (const [id, fields] of streams[0]![1]) batch.push(id, textOf(fields))
+    this.#batch = batch
+    this.#at = HEADER
+    return undefined
+  }
+
+  /** Corrects the group's read counter after a read past trimmed entries; reports the loss, if any. */
+  async #settle(): Promise<void> {
+    const lost = (await this.#host.shared.script(SETTLE, this.#host.key, [this.#name])) as number
+    const offset = this.#unsettled!
+    this.#unsettled = undefined
+    // Another instance of the name may have settled (and reported) the same gap first.
+    if (lost > 0) this.#behind = new ConsumerBehindError({ offset, behind: lost })
   }
 
   #readArgs(claimDue: boolean): string[] {
@@ -398,4 +469,16 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
       this.#wake = undefined
     }
   }
+}
+
+/** Reads one field of a flat `[name, value, name, value, …]` reply. */
+function field(list: readonly unknown[], name: string): unknown {
+  for (let i = 0; i < list.length; i += 2) if (list[i] === name) return list[i + 1]
+  return undefined
+}
+
+/** An entry's "v" field, 0 when it has none (as the READ script replies). */
+function textOf(fields: readonly string[]): string | 0 {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === 'v') return fields[i + 1]!
+  return 0
 }

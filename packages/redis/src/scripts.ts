@@ -20,6 +20,35 @@ end
 `
 
 /**
+ * `settle(key, group, info)` corrects the read counter of `group` (its XINFO GROUPS entry `info`)
+ * after entries it had not read were trimmed away, and returns how many it lost (0 when none, or
+ * without read counters: Redis before 7.0).
+ *
+ * The right counter is what left the stream plus what remains of it up to the group's last-delivered
+ * id. Redis counts one per entry a group reads, whatever was trimmed before it, so this also repairs a
+ * counter left short by a read that went past trimmed entries (the transaction read in
+ * redis-consumer.ts): whoever settles first reports the loss, later calls find nothing to report.
+ * The entries counted are those a group read since the gap: few, unless it never had one.
+ */
+const SETTLE_FUNCTION = `
+local function settle(key, group, info)
+  local read, lag = field(info, 'entries-read'), field(info, 'lag')
+  if not (read and lag) then return 0 end
+  local last = field(info, 'last-delivered-id')
+  local counter, from = read + lag - redis.call('XLEN', key), '-'
+  while true do
+    local page = redis.call('XRANGE', key, from, last, 'COUNT', 1000)
+    counter = counter + #page
+    if #page < 1000 then break end
+    from = '(' .. page[#page][1]
+  end
+  if counter <= read then return 0 end
+  redis.call('XGROUP', 'SETID', key, group, last, 'ENTRIESREAD', counter)
+  return counter - read
+end
+`
+
+/**
  * Creates consumer group ARGV[1] on stream KEYS[1] unless it exists, starting at the oldest retained
  * entry (ARGV[2] = 'oldest') or after the newest (ARGV[2] = 'latest'). The group's read counter is
  * set to match, so trimming of entries it has not read can be detected later.
@@ -54,13 +83,14 @@ return 1
  * - ARGV[4] = 'new': when ARGV[5] is a number of milliseconds, first claims entries idle that long
  *   at other consumers (XAUTOCLAIM from cursor ARGV[6]); otherwise, or when nothing was claimed,
  *   checks that no entry the group had not read was trimmed (reporting and skipping the gap once if
- *   so), then reads new entries.
+ *   so), then reads new entries. The consumer reads new entries without this script when no claim
+ *   pass is due (see redis-consumer.ts).
  *
  * Reply: { kind, claim cursor, lost, read counter, id, id1, value1, id2, value2, … } where kind is
  * 'history', 'claim', 'behind' or 'new'; id is the last id returned (history) or the group's
  * last-delivered id (new); a value is the entry's "v" field, 0 when it has none.
  */
-export const READ: Script = script(`${FIELD}
+export const READ: Script = script(`${FIELD}${SETTLE_FUNCTION}
 local key, group, consumer, count, mode = KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
 local function push(out, entry)
@@ -126,10 +156,9 @@ if ARGV[5] ~= '' then
   if #out > 5 or out[3] > 0 then return out end
 end
 local read, lag, last = field(info, 'entries-read'), field(info, 'lag'), field(info, 'last-delivered-id')
-local length = redis.call('XLEN', key)
-if read and lag and lag > length then
-  redis.call('XGROUP', 'SETID', key, group, last, 'ENTRIESREAD', read + lag - length)
-  return { 'behind', cursor, lag - length, read, last }
+if read and lag and lag > redis.call('XLEN', key) then
+  local lost = settle(key, group, info)
+  if lost > 0 then return { 'behind', cursor, lost, read, last } end
 end
 local out = { 'new', cursor, 0, 0, last }
 local reply = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'STREAMS', key, '>')
@@ -137,6 +166,20 @@ if reply then
   for _, entry in ipairs(reply[1][2]) do push(out, entry) end
 end
 return out
+`)
+
+/**
+ * Settles group ARGV[1] of stream KEYS[1] after a read that may have gone past entries it had not
+ * read, trimmed away: corrects its read counter and returns how many entries it lost, 0 when none
+ * (or when the stream or group is gone).
+ */
+export const SETTLE: Script = script(`${FIELD}${SETTLE_FUNCTION}
+local key, group = KEYS[1], ARGV[1]
+if redis.call('EXISTS', key) == 0 then return 0 end
+for _, info in ipairs(redis.call('XINFO', 'GROUPS', key)) do
+  if field(info, 'name') == group then return settle(key, group, info) end
+end
+return 0
 `)
 
 /**
