@@ -338,7 +338,8 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     const claimDue = this.#cursor === undefined && performance.now() >= this.#nextClaim
     let waitAfter: string | undefined
     try {
-      if (this.#unsettled !== undefined) await this.#settle()
+      // A gap whose settling failed is reported before anything else is read (or re-read).
+      if (this.#unsettled !== undefined) return await this.#settle()
       waitAfter =
         this.#cursor === undefined && !claimDue
           ? await this.#readNew(epoch)
@@ -385,11 +386,9 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     if (typeof read === 'number' && typeof lag === 'number' && lag > (replies[LENGTH] as number)) {
       this.#unsettled ??= read
     }
+    // Settled even when the reply is ignored, so the counter other instances rely on is right.
+    if (this.#unsettled !== undefined) await this.#settle()
     if (this.#closed || epoch !== this.#epoch) return undefined
-    if (this.#unsettled !== undefined) {
-      await this.#settle()
-      if (this.#closed || epoch !== this.#epoch) return undefined
-    }
     const streams = replies[ENTRIES] as [string, [string, string[]][]][] | null
     if (streams === null) return field(info, 'last-delivered-id') as string
     const batch: unknown[] = ['new', '', 0, 0, '']
