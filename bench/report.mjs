@@ -17,6 +17,8 @@ const PEERS = [
   'promise-coalesce',
   'p-memoize',
   'dataloader',
+  // the Redis workload's hand-written loops
+  '@redis/client',
 ]
 
 /** Node, CPU, commit and the pinned peer versions: what a reader needs to know which machine said this. */
