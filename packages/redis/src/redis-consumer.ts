@@ -380,7 +380,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     const replies = (await this.#host.shared.multi(this.#readNewCommands).catch((error: unknown) => {
       throw failedCommand(error)
     })) as unknown[]
-    const info = (replies[GROUPS] as unknown[][]).find((fields) => fields[1] === this.#name)!
+    const info = (replies[GROUPS] as unknown[][]).find((fields) => field(fields, 'name') === this.#name)!
     const read = field(info, 'entries-read')
     const lag = field(info, 'lag')
     if (typeof read === 'number' && typeof lag === 'number' && lag > (replies[LENGTH] as number)) {
