@@ -392,7 +392,8 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     const streams = replies[ENTRIES] as [string, [string, string[]][]][] | null
     if (streams === null) return field(info, 'last-delivered-id') as string
     const batch: unknown[] = ['new', '', 0, 0, '']
-    for (const [id, fields] of streams[0]![1]) batch.push(id, textOf(fields))
+    // An entry without a "v" field gets 0, as the READ script replies.
+    for (const [id, fields] of streams[0]![1]) batch.push(id, field(fields, 'v') ?? 0)
     this.#batch = batch
     this.#at = HEADER
     return undefined
@@ -474,10 +475,4 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
 function field(list: readonly unknown[], name: string): unknown {
   for (let i = 0; i < list.length; i += 2) if (list[i] === name) return list[i + 1]
   return undefined
-}
-
-/** An entry's "v" field, 0 when it has none (as the READ script replies). */
-function textOf(fields: readonly string[]): string | 0 {
-  for (let i = 0; i < fields.length; i += 2) if (fields[i] === 'v') return fields[i + 1]!
-  return 0
 }
