@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { getEventListeners } from 'node:events'
 import { ClosedError } from '@bigbuff/core'
+import { expectOneListenerPerSignal } from '@bigbuff/test-utils'
 import { describe, expect, it } from 'vitest'
 import { Chan } from './chan.js'
 
@@ -325,5 +326,16 @@ describe('Chan cancellation', () => {
       'Cannot receive: options must be an object, received null',
     )
     expect(chan.size).toBe(1)
+  })
+})
+
+describe('Chan and one shared signal', () => {
+  it('10,000 receive() and send() waiting on one signal add one abort listener and print no warning', async () => {
+    const receiving = new Chan<number>()
+    await expectOneListenerPerSignal((signal) => receiving.receive({ signal }))
+    const sending = new Chan<number>()
+    await expectOneListenerPerSignal((signal, i) => sending.send(i, { signal }))
+    expect(receiving.tryReceive()).toEqual({ state: 'empty' })
+    expect(sending.tryReceive()).toEqual({ state: 'empty' })
   })
 })

@@ -1,7 +1,5 @@
 import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { assertCapacity, RingQueue, signalOf } from '@bigbuff/internal'
-import { LinkQueue } from './internal/link-queue.js'
-import { pause, resolveSoon } from './internal/macrotask.js'
+import { assertCapacity, LinkQueue, pause, RingQueue, resolveSoon, signalOf } from '@bigbuff/internal'
 import {
   DONE,
   type ReceiveWaiter,

@@ -5,10 +5,16 @@ import {
   NothingToRollbackError,
   type SignalOptions,
 } from '@bigbuff/core'
-import { type Deferred, deferred, invalid, RingQueue, signalOf } from '@bigbuff/internal'
+import {
+  type Deferred,
+  deferred,
+  invalid,
+  LinkQueue,
+  RingQueue,
+  resolveSoon,
+  signalOf,
+} from '@bigbuff/internal'
 import { Chan } from './chan.js'
-import { LinkQueue } from './internal/link-queue.js'
-import { resolveSoon } from './internal/macrotask.js'
 import { PendingGet } from './internal/pending-get.js'
 
 const GET_CLOSED = 'Cannot get: consumer closed'

@@ -1,7 +1,6 @@
 import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { invalid, noop, signalOf } from '@bigbuff/internal'
+import { invalid, noop, resolveSoon, signalOf } from '@bigbuff/internal'
 import { Chan, internals } from './chan.js'
-import { resolveSoon } from './internal/macrotask.js'
 import { SelectWaiter } from './internal/select-waiter.js'
 import { SEND_CLOSED } from './internal/waiters.js'
 

@@ -1,9 +1,14 @@
 export type { Deferred } from './deferred.js'
 export { deferred } from './deferred.js'
+export type { Linked } from './link-queue.js'
+export { LinkQueue } from './link-queue.js'
+export { pause, resolveSoon, SLICE_MS, SLICE_OPERATIONS } from './macrotask.js'
 export type { RangeSource } from './range-loop.js'
 export { isClosedError, rangeLoop, rollbackQuietly } from './range-loop.js'
+export { closedError, closedMessage, refuse } from './refuse.js'
 export { RingQueue } from './ring-queue.js'
 export { handled, listenAbort, noop, rethrowAsync, unrefTimer } from './signal.js'
+export { realClearTimeout, realClock, realSetTimeout } from './timers.js'
 export {
   assertCapacity,
   assertDuration,
@@ -16,5 +21,6 @@ export {
   invalid,
   signalOf,
 } from './validate.js'
+export { unwatchAbort, Waiter, watchAbort } from './waiter.js'
 export type { WaiterNode } from './waiter-queue.js'
 export { WaiterQueue } from './waiter-queue.js'

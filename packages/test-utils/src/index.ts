@@ -1,3 +1,5 @@
 export type { ConsumerContractOptions, ConsumerContractSubject } from './consumer-contract.js'
 export { describeConsumerContract } from './consumer-contract.js'
+export type { SharedSignalOptions } from './shared-signal.js'
+export { expectOneListenerPerSignal } from './shared-signal.js'
 export { trackListeners } from './track-listeners.js'

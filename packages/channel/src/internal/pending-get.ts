@@ -1,4 +1,4 @@
-import type { Linked, LinkQueue } from './link-queue.js'
+import type { Linked, LinkQueue } from '@bigbuff/internal'
 import { ONCE } from './waiters.js'
 
 /** A `ChannelConsumer.get()` waiting for the source. */

@@ -1,5 +1,5 @@
+import type { Linked } from '@bigbuff/internal'
 import { type Chan, internals } from '../chan.js'
-import type { Linked } from './link-queue.js'
 import { ONCE, type SendWaiter } from './waiters.js'
 
 /**

@@ -1,7 +1,7 @@
 import { ClosedError } from '@bigbuff/core'
+import type { Linked } from '@bigbuff/internal'
 import { internals } from '../chan.js'
 import type { ChanCase, SelectResult } from '../select.js'
-import type { Linked } from './link-queue.js'
 import { ONCE, type ReceiveWaiter, SEND_CLOSED, type SendWaiter } from './waiters.js'
 
 /**

@@ -1,7 +1,6 @@
-import { assertCapacity, assertOptions, signalOf } from '@bigbuff/internal'
+import { assertCapacity, assertOptions, resolveSoon, signalOf } from '@bigbuff/internal'
 import { Chan, internals } from '../chan.js'
 import type { Subscription } from '../subscription.js'
-import { resolveSoon } from './macrotask.js'
 import { PublishOp } from './publish-op.js'
 import { DONE, ONCE } from './waiters.js'
 

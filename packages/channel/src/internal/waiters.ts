@@ -1,5 +1,5 @@
 import { ClosedError } from '@bigbuff/core'
-import type { Linked, LinkQueue } from './link-queue.js'
+import { type Linked, type LinkQueue, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
 
 /** A party parked in a channel's receive queue: a `receive()`, an iterator's `next()` or a select case. */
 export interface ReceiveWaiter<T> extends Linked {
@@ -49,14 +49,10 @@ export function waitToSend<T>(
 }
 
 /** A waiting `receive()` (`iterate` false) or iterator `next()` (`iterate` true). */
-export class PendingReceive<T> implements ReceiveWaiter<T> {
-  prev: Linked | undefined = undefined
-  next: Linked | undefined = undefined
-  linked = false
+export class PendingReceive<T> extends Waiter implements ReceiveWaiter<T> {
   readonly #queue: LinkQueue<ReceiveWaiter<T>>
   readonly #resolve: (value: never) => void
   readonly #reject: (reason: unknown) => void
-  readonly #signal: AbortSignal | undefined
   readonly #iterate: boolean
 
   constructor(
@@ -66,40 +62,36 @@ export class PendingReceive<T> implements ReceiveWaiter<T> {
     signal: AbortSignal | undefined,
     iterate: boolean,
   ) {
+    super()
     this.#queue = queue
     this.#resolve = resolve
     this.#reject = reject
-    this.#signal = signal
     this.#iterate = iterate
     queue.push(this)
-    signal?.addEventListener('abort', this, ONCE)
+    watchAbort(this, signal)
   }
 
   deliver(value: T | undefined, ok: boolean): void {
-    this.#signal?.removeEventListener('abort', this)
+    unwatchAbort(this)
     const resolve = this.#resolve as (value: unknown) => void
     if (this.#iterate) resolve(ok ? { value, done: false } : DONE)
     else if (ok) resolve(value)
     else this.#reject(new ClosedError('Cannot receive: channel closed'))
   }
 
-  /** The signal aborted (the listener is gone once settled): leave the queue without taking anything. */
-  handleEvent(): void {
+  /** The signal aborted: leave the queue without taking anything. */
+  aborted(reason: unknown): void {
     this.#queue.remove(this)
-    this.#reject((this.#signal as AbortSignal).reason)
+    this.#reject(reason)
   }
 }
 
 /** A waiting `send()`. */
-export class PendingSend<T> implements SendWaiter<T> {
-  prev: Linked | undefined = undefined
-  next: Linked | undefined = undefined
-  linked = false
+export class PendingSend<T> extends Waiter implements SendWaiter<T> {
   readonly value: T
   readonly #queue: LinkQueue<SendWaiter<T>>
   readonly #resolve: () => void
   readonly #reject: (reason: unknown) => void
-  readonly #signal: AbortSignal | undefined
 
   constructor(
     queue: LinkQueue<SendWaiter<T>>,
@@ -108,24 +100,24 @@ export class PendingSend<T> implements SendWaiter<T> {
     reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
   ) {
+    super()
     this.value = value
     this.#queue = queue
     this.#resolve = resolve
     this.#reject = reject
-    this.#signal = signal
     queue.push(this)
-    signal?.addEventListener('abort', this, ONCE)
+    watchAbort(this, signal)
   }
 
   settle(ok: boolean): void {
-    this.#signal?.removeEventListener('abort', this)
+    unwatchAbort(this)
     if (ok) this.#resolve()
     else this.#reject(new ClosedError(SEND_CLOSED))
   }
 
-  /** The signal aborted (the listener is gone once settled): leave the queue; nothing was sent. */
-  handleEvent(): void {
+  /** The signal aborted: leave the queue; nothing was sent. */
+  aborted(reason: unknown): void {
     this.#queue.remove(this)
-    this.#reject((this.#signal as AbortSignal).reason)
+    this.#reject(reason)
   }
 }

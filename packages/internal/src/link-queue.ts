@@ -1,6 +1,6 @@
 /**
- * The link fields an item of a {@link LinkQueue} carries itself. Public because the queue reads
- * them; nothing else touches them.
+ * The link fields an item of a {@link LinkQueue} carries itself (every {@link Waiter} has them).
+ * Public because the queue reads them; nothing else touches them.
  */
 export interface Linked {
   prev: Linked | undefined
@@ -9,7 +9,7 @@ export interface Linked {
 }
 
 /**
- * An intrusive FIFO: the waiters are the list nodes, so parking one allocates nothing more, and any
+ * The one intrusive FIFO of `@bigbuff/*`: the waiters are the list nodes, so parking one allocates nothing more, and any
  * waiter (an aborted one, a select's other cases) leaves in O(1). An item is in one queue at most.
  */
 export class LinkQueue<T extends Linked> {
@@ -29,6 +29,11 @@ export class LinkQueue<T extends Linked> {
     else this.#tail.next = item
     this.#tail = item
     this.#length++
+  }
+
+  /** The first item, left in place; `undefined` when empty. */
+  peek(): T | undefined {
+    return this.#head
   }
 
   /** Removes and returns the first item; `undefined` when empty. */
@@ -57,5 +62,10 @@ export class LinkQueue<T extends Linked> {
     const items: T[] = []
     for (let item = this.shift(); item !== undefined; item = this.shift()) items.push(item)
     return items
+  }
+
+  /** The items in order. Do not remove items while iterating. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let item = this.#head; item !== undefined; item = item.next as T | undefined) yield item
   }
 }

@@ -1,5 +1,8 @@
+import { realClearTimeout, realClock, realSetTimeout } from './timers.js'
+
 /**
- * The anti-starvation rule shared by every channel operation.
+ * The anti-starvation rule shared by every channel operation and every range loop that takes values
+ * already at hand.
  *
  * Promise callbacks run on the microtask queue, which the event loop drains completely before it
  * runs a timer or an I/O callback. Two parties that only await each other (a sender and a receiver
@@ -22,13 +25,9 @@ export const SLICE_OPERATIONS = 131_072
 /** How often (in operations) the clock is read; a power of two. */
 const CLOCK_EVERY = 128
 
-type Clock = () => number
-
-// Captured when the module loads, so fake timers installed later neither freeze the slice clock
+// The housekeeping timers of timers.ts: fake timers installed later neither freeze the slice clock
 // nor capture the turn.
-const clock: Clock = captureClock()
-const capturedSetTimeout = globalThis.setTimeout
-const capturedClearTimeout = globalThis.clearTimeout
+const clock = realClock
 
 let operations = 0
 let sliceStart = clock()
@@ -72,7 +71,7 @@ function startTurn(wake: () => void): void {
   resume = wake
   post ??= createPost()
   post?.()
-  backup = capturedSetTimeout(endTurn, 0)
+  backup = realSetTimeout(endTurn, 0)
 }
 
 /** Whichever of the message and the timer comes first ends the turn; the other finds it ended. */
@@ -80,7 +79,7 @@ function endTurn(): void {
   const wake = resume
   if (wake === undefined) return
   resume = undefined
-  capturedClearTimeout(backup)
+  realClearTimeout(backup)
   backup = undefined
   turn = undefined
   operations = 0
@@ -127,11 +126,4 @@ function refPort(port: MessagePort, on: boolean): void {
   const handle = port as MessagePort & { ref?: () => void; unref?: () => void }
   if (on) handle.ref?.()
   else handle.unref?.()
-}
-
-function captureClock(): Clock {
-  const performance = globalThis.performance
-  if (performance !== undefined && typeof performance.now === 'function')
-    return performance.now.bind(performance)
-  return Date.now
 }
