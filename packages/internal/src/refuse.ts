@@ -1,4 +1,3 @@
-import { ClosedError } from '@bigbuff/core'
 import { signalOf } from './validate.js'
 
 /**
@@ -9,20 +8,17 @@ export function closedMessage(action: string, subject: string, whileWaiting = fa
   return `Cannot ${action}: the ${subject} ${whileWaiting ? 'was closed while waiting' : 'is closed'}`
 }
 
-/** A `ClosedError` worded by {@link closedMessage}. */
-export function closedError(action: string, subject: string, whileWaiting = false): ClosedError {
-  return new ClosedError(closedMessage(action, subject, whileWaiting))
-}
-
 /**
  * The preamble of every operation that returns a promise, in one order: bad options (`TypeError`),
  * an already aborted signal (its reason, unchanged), then a closed subject (`ClosedError`). Returns
  * the rejected promise to hand back, or `undefined` when the operation may go on; it then reads the
  * validated `options?.signal` itself.
  *
- * @param closed the subject's name (`'consumer'`, `'channel'`) when it is closed, else `undefined`.
+ * @param closed when the subject is closed, makes its `ClosedError` (worded by {@link closedMessage});
+ *   else `undefined`. A factory, because `ClosedError` lives in `@bigbuff/core`, which this package
+ *   must not import (core is built from it).
  */
-export function refuse(options: unknown, action: string, closed?: string): Promise<never> | undefined {
+export function refuse(options: unknown, action: string, closed?: () => Error): Promise<never> | undefined {
   if (options === undefined && closed === undefined) return undefined
   let signal: AbortSignal | undefined
   try {
@@ -31,6 +27,6 @@ export function refuse(options: unknown, action: string, closed?: string): Promi
     return Promise.reject(error)
   }
   if (signal?.aborted) return Promise.reject(signal.reason)
-  if (closed !== undefined) return Promise.reject(closedError(action, closed))
+  if (closed !== undefined) return Promise.reject(closed())
   return undefined
 }

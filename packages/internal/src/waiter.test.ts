@@ -1,5 +1,5 @@
-import { trackListeners } from '@bigbuff/test-utils'
 import { describe, expect, it } from 'vitest'
+import { trackListeners } from '../../test-utils/src/track-listeners.js'
 import { LinkQueue } from './link-queue.js'
 import { unwatchAbort, Waiter, watchAbort } from './waiter.js'
 

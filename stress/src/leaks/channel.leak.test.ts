@@ -27,7 +27,8 @@ describe('Chan and select leave nothing behind', () => {
     ]
     for (const p of waiting) p.catch(ignore)
     await settle()
-    expect(listeners(signal)).toBe(5)
+    // send/receive waiters share one listener per signal; each select adds its own.
+    expect(listeners(signal)).toBe(3)
     a.close()
     b.close()
     c.close()
