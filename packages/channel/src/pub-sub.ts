@@ -22,7 +22,10 @@ import type { Subscription } from './subscription.js'
  * const pubsub = new PubSub<string>()
  * const subscription = pubsub.subscribe()
  * void pubsub.publish('hello') // resolves with 1 once taken
- * for await (const message of subscription) console.log(message)
+ * for await (const message of subscription) {
+ *   console.log(message) // 'hello'
+ *   break // ends the subscription
+ * }
  * ```
  */
 export class PubSub<T> implements Disposable {
