@@ -40,7 +40,10 @@ test('the prelude and contexts type-check', () => {
 for (const kind of ['readme', 'example'] as const) {
   describe(kind === 'readme' ? 'README blocks' : 'TSDoc @example blocks', () => {
     for (const g of generated.filter((item) => item.block.kind === kind)) {
-      test(`${g.block.id}${g.run ? '' : ' (no-run: type-checked only)'}`, async () => {
+      // Blocks run in their own processes, so they may overlap; Redis blocks share one server and
+      // empty it first, so they run one at a time.
+      const run = g.needsRedis ? test : test.concurrent
+      run(`${g.block.id}${g.run ? '' : ' (no-run: type-checked only)'}`, async () => {
         const typeErrors = describeProblems(problems.get(g.path) ?? [])
         if (typeErrors !== '') {
           throw new Error(`${g.block.id} does not type-check:\n${typeErrors}\n(generated module: ${g.path})`)
