@@ -62,6 +62,17 @@ export const CONTEXTS: readonly Context[] = [
     code: ['const jobs = new Chan<string>(8)', "await jobs.send('job')"].join('\n'),
   },
   { name: 'quit', packages: ['channel'], code: 'const quit = new Chan<void>()' },
+  {
+    name: 'numbers',
+    packages: ['channel'],
+    code: ['const numbers = new Chan<number>(1)', 'await numbers.send(1)'].join('\n'),
+  },
+  { name: 'names', packages: ['channel'], code: 'const names = new Chan<string>(1)' },
+  {
+    name: 'events',
+    packages: ['buffer', 'consumer'],
+    code: "const events = [{ type: 'start' }, { type: 'stop' }]",
+  },
   { name: 'out', packages: ['channel'], code: 'const out = new Chan<string>(8)' },
   { name: 'results', packages: ['channel'], code: 'const results = new Chan<string>(8)' },
   { name: 'events', packages: ['channel'], code: 'const events = new Chan<string>(8)' },

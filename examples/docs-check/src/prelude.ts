@@ -72,6 +72,7 @@ declare global {
   var socket: { destroy(reason?: unknown): void }
   var db: { insertMany(rows: readonly unknown[]): Promise<void> }
   var api: { save(doc: Doc): Promise<void> }
+  function buildReport(context: { signal?: AbortSignal; token?: unknown }): Promise<string>
   function fetchUser(id: number | string, options?: Options): Promise<User>
   function loadUser(id: number | string, options?: Options): Promise<User>
   function saveDraft(context?: Options): Promise<void>
@@ -124,6 +125,7 @@ Object.assign(globalThis, {
   socket: { destroy() {} },
   db: { insertMany: () => later(1, undefined) },
   api: { save: () => later(1, undefined) },
+  buildReport: () => later(5, 'report'),
   fetchUser: (id: number | string, options?: Options) =>
     later(5, { id, name: `user ${id}` }, options?.signal),
   loadUser: (id: number | string, options?: Options) => later(5, { id, name: `user ${id}` }, options?.signal),
