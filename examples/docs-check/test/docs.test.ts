@@ -16,12 +16,20 @@ const RUN_TIMEOUT = 15_000
 const generated = generate(ROOT, OUT, extractAll(ROOT))
 let problems = new Map<string, TypeProblem[]>()
 let redis: RedisServer | undefined
+/** Why redis-server could not start (only the blocks that need it fail then). */
+let redisError: unknown
 let bundled = false
 
 beforeAll(async () => {
   problems = typecheck(ROOT, OUT, generated)
   bundled = await bundleAll(generated.filter((g) => g.run))
-  if (generated.some((g) => g.run && g.needsRedis)) redis = await startRedis()
+  if (generated.some((g) => g.run && g.needsRedis)) {
+    try {
+      redis = await startRedis()
+    } catch (error) {
+      redisError = error
+    }
+  }
 })
 
 afterAll(async () => {
@@ -51,7 +59,11 @@ for (const kind of ['readme', 'example'] as const) {
         if (!g.run) return
         const env: Record<string, string> = {}
         if (g.needsRedis) {
-          if (redis === undefined) throw new Error('redis-server did not start')
+          if (redis === undefined) {
+            throw new Error(
+              `${g.block.id} needs Redis, and redis-server did not start: ${String(redisError)}`,
+            )
+          }
           await flushAll(redis.port)
           env.REDIS_URL = redis.url
         }
