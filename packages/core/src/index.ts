@@ -1,4 +1,4 @@
-export type { BigbuffErrorCode, ConsumerBehindDetails } from './errors.js'
+export type { BigbuffErrorByCode, BigbuffErrorCode, ConsumerBehindDetails } from './errors.js'
 export {
   BigbuffError,
   ClosedError,
