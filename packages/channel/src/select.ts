@@ -1,8 +1,9 @@
-import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { invalid, noop, resolveSoon, signalOf } from '@bigbuff/internal'
-import { Chan, internals } from './chan.js'
+import type { SignalOptions } from '@bigbuff/core'
+import { invalid, noop, refuse, resolveSoon } from '@bigbuff/internal'
+import { Chan } from './chan.js'
+import { chanAccess } from './internal/chan-access.js'
 import { SelectWaiter } from './internal/select-waiter.js'
-import { SEND_CLOSED } from './internal/waiters.js'
+import { sendClosed } from './internal/waiters.js'
 
 /**
  * One case of a {@link select}: a receive from or a send to a channel, made by {@link receiveCase}
@@ -90,14 +91,14 @@ export function sendCase<T>(chan: Chan<T>, value: T): SelectCase {
  * ```
  */
 export function select(cases: readonly SelectCase[], options?: SignalOptions): Promise<SelectResult> {
-  let signal: AbortSignal | undefined
   try {
     assertCases(cases, 'select')
-    signal = signalOf(options, 'select')
   } catch (error) {
     return Promise.reject(error)
   }
-  if (signal?.aborted) return Promise.reject(signal.reason)
+  const refused = refuse(options, 'select')
+  if (refused !== undefined) return refused
+  const signal = options?.signal
   const index = pickReady(cases)
   if (index >= 0) {
     let result: SelectResult
@@ -140,11 +141,12 @@ export function trySelect(cases: readonly SelectCase[]): SelectResult | undefine
 
 /** Picks one ready case uniformly at random (reservoir sampling, no allocation); -1 when none is. */
 function pickReady(cases: readonly SelectCase[]): number {
+  const access = chanAccess()
   let chosen = -1
   let ready = 0
   for (let i = 0; i < cases.length; i++) {
     const { kind, chan } = cases[i] as ChanCase
-    if (!(kind === 'receive' ? internals.canReceive(chan) : internals.canSend(chan))) continue
+    if (!(kind === 'receive' ? access.canReceive(chan) : access.canSend(chan))) continue
     ready++
     if (ready === 1 || Math.random() * ready < 1) chosen = i
   }
@@ -153,12 +155,13 @@ function pickReady(cases: readonly SelectCase[]): number {
 
 /** Precondition: the case is ready. */
 function perform({ kind, chan, value }: ChanCase, index: number): SelectResult {
+  const access = chanAccess()
   if (kind === 'receive') {
-    if (!internals.hasValue(chan)) return { index, value: undefined, ok: false }
-    return { index, value: internals.receiveNow(chan), ok: true }
+    if (!access.hasValue(chan)) return { index, value: undefined, ok: false }
+    return { index, value: access.receiveNow(chan), ok: true }
   }
-  if (chan.closed) throw new ClosedError(SEND_CLOSED)
-  internals.sendNow(chan, value)
+  if (chan.closed) throw sendClosed()
+  access.sendNow(chan, value)
   return { index, value: undefined, ok: true }
 }
 
