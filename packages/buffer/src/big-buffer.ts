@@ -16,11 +16,11 @@ import { BufferState } from './internal/buffer-state.js'
 /** Options for a {@link BigBuffer}. */
 export interface BigBufferOptions {
   /** Decides which values are dropped; default {@link defaultCleaner} (drop what everyone committed). */
-  readonly cleaner?: Cleaner
+  readonly cleaner?: Cleaner | undefined
   /** Milliseconds between two cleaner runs; default {@link DEFAULT_CLEANER_COOLDOWN} (10). */
-  readonly cooldown?: number
+  readonly cooldown?: number | undefined
   /** Receives an error thrown by the cleaner (the buffer closes first); default: rethrown asynchronously. */
-  readonly onError?: (error: unknown) => void
+  readonly onError?: ((error: unknown) => void) | undefined
 }
 
 const RESOLVED: Promise<void> = Promise.resolve()

@@ -15,7 +15,7 @@ export interface RangeBatchOptions extends SignalOptions {
   /** The most values one batch holds; a positive integer. */
   readonly maxSize: number
   /** How long to wait after a batch's first value for more, in ms; default 0 (only what is available). */
-  readonly maxWait?: number
+  readonly maxWait?: number | undefined
 }
 
 /** Why a batch stopped gathering: its `maxWait` ran out (an abort reason no caller ever sees). */

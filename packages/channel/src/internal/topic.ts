@@ -7,7 +7,7 @@ import { DONE, ONCE } from './waiters.js'
 /** What `subscribe()` accepts. */
 export interface SubscribeOptions {
   readonly signal?: AbortSignal | undefined
-  readonly capacity?: number
+  readonly capacity?: number | undefined
 }
 
 const RESOLVED_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE)
