@@ -58,7 +58,7 @@ export class Notifier<K, T> {
    * using subscription = notifier.subscribe('eu', { capacity: 4 })
    * ```
    */
-  subscribe(key: K, options?: SignalOptions & { readonly capacity?: number }): Subscription<T> {
+  subscribe(key: K, options?: SignalOptions & { readonly capacity?: number | undefined }): Subscription<T> {
     const { signal, capacity } = Topic.parseOptions(options)
     let topic = this.#topics.get(key)
     if (topic === undefined) {

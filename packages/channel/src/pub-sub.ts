@@ -76,7 +76,7 @@ export class PubSub<T> implements Disposable {
    * for await (const value of pubsub.subscribe({ capacity: 8, signal })) handle(value)
    * ```
    */
-  subscribe(options?: SignalOptions & { readonly capacity?: number }): Subscription<T> {
+  subscribe(options?: SignalOptions & { readonly capacity?: number | undefined }): Subscription<T> {
     const { signal, capacity } = Topic.parseOptions(options)
     if (this.#closed) throw new ClosedError(closedMessage('subscribe', 'pub-sub'))
     return this.#topic.subscribe(capacity, signal)

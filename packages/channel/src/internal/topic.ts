@@ -16,7 +16,7 @@ import { DONE } from './waiters.js'
 /** What `subscribe()` accepts. */
 export interface SubscribeOptions {
   readonly signal?: AbortSignal | undefined
-  readonly capacity?: number
+  readonly capacity?: number | undefined
 }
 
 const RESOLVED_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE)
