@@ -206,7 +206,8 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    * @returns an async iterator; several may run at once, each value goes to one of them.
    * @example
    * ```ts
-   * for await (const value of chan) console.log(value)
+   * chan.close() // once the senders are done
+   * for await (const value of chan) console.log(value) // the buffered values, then the loop ends
    * ```
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {

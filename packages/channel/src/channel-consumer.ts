@@ -138,7 +138,9 @@ export class ChannelConsumer<T> implements Consumer<T> {
    * @throws (rejects) NothingToCommitError when nothing is pending; ClosedError after `close()`.
    * @example
    * ```ts
-   * await consumer.commit()
+   * const line = await consumer.get()
+   * await store(line)
+   * await consumer.commit() // `line` is never delivered again
    * ```
    */
   commit(): Promise<void> {
@@ -155,7 +157,8 @@ export class ChannelConsumer<T> implements Consumer<T> {
    * @throws (rejects) NothingToRollbackError when nothing is pending.
    * @example
    * ```ts
-   * await consumer.rollback()
+   * const line = await consumer.get()
+   * await consumer.rollback() // the next get() returns `line` again
    * ```
    */
   rollback(): Promise<void> {

@@ -24,7 +24,10 @@ const publishClosed = (): Error => new ClosedError(closedMessage('publish', 'pub
  * const pubsub = new PubSub<string>()
  * const subscription = pubsub.subscribe()
  * void pubsub.publish('hello') // resolves with 1 once taken
- * for await (const message of subscription) console.log(message)
+ * for await (const message of subscription) {
+ *   console.log(message) // 'hello'
+ *   break // ends the subscription
+ * }
  * ```
  */
 export class PubSub<T> implements Disposable {
