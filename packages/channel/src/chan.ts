@@ -113,8 +113,11 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    * ```
    */
   send(value: T, options?: SignalOptions): Promise<void> {
-    const refused = refuse(options, 'send', this.#closed ? sendClosed : undefined)
-    if (refused !== undefined) return refused
+    // The common case (no options, open) skips the preamble: the hot path of every hand-over.
+    if (options !== undefined || this.#closed) {
+      const refused = refuse(options, 'send', this.#closed ? sendClosed : undefined)
+      if (refused !== undefined) return refused
+    }
     if (this.#sendReady()) {
       this.#sendNow(value)
       return pause() ?? RESOLVED
@@ -155,8 +158,10 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    */
   receive(options?: SignalOptions): Promise<T> {
     const hasValue = this.#hasValue()
-    const refused = refuse(options, 'receive', this.#closed && !hasValue ? receiveClosed : undefined)
-    if (refused !== undefined) return refused
+    if (options !== undefined || this.#closed) {
+      const refused = refuse(options, 'receive', this.#closed && !hasValue ? receiveClosed : undefined)
+      if (refused !== undefined) return refused
+    }
     if (hasValue) return resolveSoon(this.#receiveNow())
     return waitToReceive<T, T>(this.#receivers, options?.signal, false)
   }

@@ -1,5 +1,5 @@
 import { type Linked, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
-import type { ChanCase, SelectResult } from '../select.js'
+import type { ChanCase, PerformedCase } from '../select.js'
 import { chanAccess } from './chan-access.js'
 import { type ReceiveWaiter, type SendWaiter, sendClosedWhileWaiting } from './waiters.js'
 
@@ -12,13 +12,13 @@ import { type ReceiveWaiter, type SendWaiter, sendClosedWhileWaiting } from './w
 export class SelectWaiter extends Waiter {
   readonly #cases: readonly ChanCase[]
   readonly #waiters: CaseWaiter[]
-  readonly #resolve: (result: SelectResult) => void
+  readonly #resolve: (result: PerformedCase) => void
   readonly #reject: (reason: unknown) => void
   #settled = false
 
   constructor(
     cases: readonly ChanCase[],
-    resolve: (result: SelectResult) => void,
+    resolve: (result: PerformedCase) => void,
     reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
   ) {
