@@ -1,3 +1,13 @@
+export type { BigbuffErrorCode } from '@bigbuff/core'
+// The errors this package throws, the same objects as @bigbuff/core's, so catching them needs no
+// second install.
+export {
+  BigbuffError,
+  ClosedError,
+  isBigbuffError,
+  NothingToCommitError,
+  NothingToRollbackError,
+} from '@bigbuff/core'
 export type { ReceiveResult } from './chan.js'
 export { Chan } from './chan.js'
 export { ChannelConsumer } from './channel-consumer.js'
