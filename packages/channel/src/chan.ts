@@ -260,7 +260,7 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
   }
 
   static {
-    registerChanAccess({
+    registerChanAccess(Chan.prototype, {
       canSend: (chan) => chan.#closed || chan.#sendReady(),
       canReceive: (chan) => chan.#closed || chan.#hasValue(),
       hasValue: (chan) => chan.#hasValue(),
@@ -294,7 +294,7 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    return this.#finished ? RESOLVED_DONE : chanAccess().next(this.#chan)
+    return this.#finished ? RESOLVED_DONE : chanAccess(this.#chan).next(this.#chan)
   }
 
   return(): Promise<IteratorResult<T, undefined>> {

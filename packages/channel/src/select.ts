@@ -207,11 +207,11 @@ export function trySelect<const C extends readonly SelectCase[]>(cases: C): Sele
 
 /** Picks one ready case uniformly at random (reservoir sampling, no allocation); -1 when none is. */
 function pickReady(cases: readonly SelectCase[]): number {
-  const access = chanAccess()
   let chosen = -1
   let ready = 0
   for (let i = 0; i < cases.length; i++) {
     const { kind, chan } = cases[i] as ChanCase
+    const access = chanAccess(chan)
     if (!(kind === 'receive' ? access.canReceive(chan) : access.canSend(chan))) continue
     ready++
     if (ready === 1 || Math.random() * ready < 1) chosen = i
@@ -221,7 +221,7 @@ function pickReady(cases: readonly SelectCase[]): number {
 
 /** Precondition: the case is ready. */
 function perform({ kind, chan, value }: ChanCase, index: number): PerformedCase {
-  const access = chanAccess()
+  const access = chanAccess(chan)
   if (kind === 'receive') {
     if (!access.hasValue(chan)) return { index, value: undefined, ok: false }
     return { index, value: access.receiveNow(chan), ok: true }

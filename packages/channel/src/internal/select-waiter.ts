@@ -27,9 +27,9 @@ export class SelectWaiter extends Waiter {
     this.#resolve = resolve
     this.#reject = reject
     this.#waiters = new Array<CaseWaiter>(cases.length)
-    const access = chanAccess()
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan, value } = cases[i] as ChanCase
+      const access = chanAccess(chan)
       const waiter = new CaseWaiter(this, i, value)
       this.#waiters[i] = waiter
       if (kind === 'receive') access.parkReceiver(chan, waiter)
@@ -54,10 +54,10 @@ export class SelectWaiter extends Waiter {
     if (this.#settled) return false
     this.#settled = true
     unwatchAbort(this)
-    const access = chanAccess()
     const cases = this.#cases
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan } = cases[i] as ChanCase
+      const access = chanAccess(chan)
       const waiter = this.#waiters[i] as CaseWaiter
       if (kind === 'receive') access.unparkReceiver(chan, waiter)
       else access.unparkSender(chan, waiter)
