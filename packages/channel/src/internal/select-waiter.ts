@@ -1,5 +1,5 @@
 import { type Linked, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
-import type { ChanCase, SelectResult } from '../select.js'
+import type { ChanCase, PerformedCase } from '../select.js'
 import { chanAccess } from './chan-access.js'
 import { type ReceiveWaiter, type SendWaiter, sendClosedWhileWaiting } from './waiters.js'
 
@@ -12,13 +12,13 @@ import { type ReceiveWaiter, type SendWaiter, sendClosedWhileWaiting } from './w
 export class SelectWaiter extends Waiter {
   readonly #cases: readonly ChanCase[]
   readonly #waiters: CaseWaiter[]
-  readonly #resolve: (result: SelectResult) => void
+  readonly #resolve: (result: PerformedCase) => void
   readonly #reject: (reason: unknown) => void
   #settled = false
 
   constructor(
     cases: readonly ChanCase[],
-    resolve: (result: SelectResult) => void,
+    resolve: (result: PerformedCase) => void,
     reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
   ) {
@@ -27,9 +27,9 @@ export class SelectWaiter extends Waiter {
     this.#resolve = resolve
     this.#reject = reject
     this.#waiters = new Array<CaseWaiter>(cases.length)
-    const access = chanAccess()
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan, value } = cases[i] as ChanCase
+      const access = chanAccess(chan)
       const waiter = new CaseWaiter(this, i, value)
       this.#waiters[i] = waiter
       if (kind === 'receive') access.parkReceiver(chan, waiter)
@@ -54,10 +54,10 @@ export class SelectWaiter extends Waiter {
     if (this.#settled) return false
     this.#settled = true
     unwatchAbort(this)
-    const access = chanAccess()
     const cases = this.#cases
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan } = cases[i] as ChanCase
+      const access = chanAccess(chan)
       const waiter = this.#waiters[i] as CaseWaiter
       if (kind === 'receive') access.unparkReceiver(chan, waiter)
       else access.unparkSender(chan, waiter)
