@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Options } from 'tsup'
+import { treeShakeable } from './tree-shakeable.ts'
 
 const disposeSymbols = fileURLToPath(new URL('../packages/internal/src/dispose.ts', import.meta.url))
 
@@ -17,6 +18,8 @@ export function packageConfig(overrides: Options = {}) {
     platform: 'neutral',
     dts: true,
     inject: [disposeSymbols],
+    // Unused classes and constants drop out of applications bundled with esbuild too (see tree-shakeable.ts).
+    esbuildPlugins: [treeShakeable()],
     noExternal: ['@bigbuff/internal'],
     sourcemap: true,
     clean: true,
