@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import type { Plugin } from 'esbuild'
 
 /**
@@ -76,6 +77,64 @@ export function annotatePureConstants(source: string): string {
   )
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+function vlq(value: number): string {
+  let rest = value < 0 ? (-value << 1) | 1 : value << 1
+  let out = ''
+  do {
+    let digit = rest & 31
+    rest >>>= 5
+    if (rest > 0) digit |= 32
+    out += BASE64[digit]
+  } while (rest > 0)
+  return out
+}
+
+/**
+ * A source map from the transformed text back to the source, for transforms that keep every line
+ * and only insert text inside a line: each token maps to its own place in the source, inserted text
+ * to where it was inserted. With it, the built maps show the source as written.
+ */
+export function lineSourceMap(source: string, transformed: string, file: string): string {
+  const before = source.split('\n')
+  const after = transformed.split('\n')
+  let previousLine = 0
+  let previousColumn = 0
+  const mappings = after.map((line, index) => {
+    const original = before[index] ?? ''
+    let suffix = 0
+    while (
+      suffix < original.length &&
+      suffix < line.length &&
+      original[original.length - 1 - suffix] === line[line.length - 1 - suffix]
+    )
+      suffix++
+    let prefix = 0
+    while (prefix < original.length - suffix && original[prefix] === line[prefix]) prefix++
+    const shift = line.length - original.length
+    let generated = 0
+    return [...line.matchAll(/\w+|[^\w\s]/g)]
+      .map(({ index: column }) => {
+        const from = column < prefix ? column : column >= line.length - suffix ? column - shift : prefix
+        const segment = `${vlq(column - generated)}A${vlq(index - previousLine)}${vlq(from - previousColumn)}`
+        generated = column
+        previousLine = index
+        previousColumn = from
+        return segment
+      })
+      .join(',')
+  })
+  const map = {
+    version: 3,
+    sources: [file],
+    sourcesContent: [source],
+    names: [],
+    mappings: mappings.join(';'),
+  }
+  return `data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`
+}
+
 /**
  * The esbuild plugin for the shared tsup config: applies {@link wrapPureClasses} and
  * {@link annotatePureConstants} to the packages' sources, so that an application's bundler (esbuild,
@@ -88,7 +147,9 @@ export function treeShakeable(): Plugin {
       build.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]src[\\/].*\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8')
         const contents = annotatePureConstants(wrapPureClasses(source))
-        return contents === source ? undefined : { contents, loader: 'ts' }
+        if (contents === source) return undefined
+        const map = lineSourceMap(source, contents, basename(args.path))
+        return { contents: `${contents}\n//# sourceMappingURL=${map}\n`, loader: 'ts' }
       })
     },
   }

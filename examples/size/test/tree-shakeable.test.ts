@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { annotatePureConstants, wrapPureClasses } from '../../../scripts/tree-shakeable.ts'
+import { annotatePureConstants, lineSourceMap, wrapPureClasses } from '../../../scripts/tree-shakeable.ts'
 
 const lines = (...text: string[]) => text.join('\n')
 
@@ -100,5 +100,67 @@ describe('annotatePureConstants', () => {
       'const other = /* @__PURE__ */ Object.freeze(make())',
       '  const inner = Promise.resolve()',
     ])
+  })
+})
+
+/** Decodes a source map's mappings into [generated line, generated column, source line, source column]. */
+function decode(mappings: string): [number, number, number, number][] {
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  const out: [number, number, number, number][] = []
+  let sourceLine = 0
+  let sourceColumn = 0
+  mappings.split(';').forEach((line, generatedLine) => {
+    let column = 0
+    for (const segment of line.split(',').filter(Boolean)) {
+      const values: number[] = []
+      let value = 0
+      let shift = 0
+      for (const char of segment) {
+        const digit = digits.indexOf(char)
+        value += (digit & 31) << shift
+        shift += 5
+        if ((digit & 32) === 0) {
+          values.push(value & 1 ? -(value >>> 1) : value >>> 1)
+          value = 0
+          shift = 0
+        }
+      }
+      column += values[0] ?? 0
+      sourceLine += values[2] ?? 0
+      sourceColumn += values[3] ?? 0
+      out.push([generatedLine, column, sourceLine, sourceColumn])
+    }
+  })
+  return out
+}
+
+describe('lineSourceMap', () => {
+  it('maps every token of the transformed text to the same token of the source', () => {
+    const source = lines(
+      'export class PubSub {',
+      '  [Symbol.dispose](): void {',
+      '    this.close()',
+      '  }',
+      '}',
+    )
+    const transformed = wrapPureClasses(source)
+    const url = lineSourceMap(source, transformed, 'pub-sub.ts')
+    const map = JSON.parse(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64').toString()) as {
+      sources: string[]
+      sourcesContent: string[]
+      mappings: string
+    }
+    expect(map.sources).toEqual(['pub-sub.ts'])
+    expect(map.sourcesContent).toEqual([source])
+    const segments = decode(map.mappings)
+    const at = (line: number, token: string) => {
+      const column = (transformed.split('\n')[line] ?? '').lastIndexOf(token)
+      return segments.find(([l, c]) => l === line && c === column)?.slice(2)
+    }
+    expect(at(0, 'class')).toEqual([0, 7])
+    expect(at(0, 'PubSub {')).toEqual([0, 13])
+    expect(at(0, 'const')).toEqual([0, 6])
+    expect(at(2, 'close')).toEqual([2, 9])
+    expect(at(4, 'return')).toEqual([4, 1])
   })
 })
