@@ -10,9 +10,9 @@ const MAX_SHIFT = 31
 /** Options of {@link exponentialRetry}. */
 export interface ExponentialRetryOptions extends SignalOptions {
   /** The slot time in milliseconds: a finite number ≥ 0 (0 retries at once, every time). Default 300. */
-  readonly base?: number
+  readonly base?: number | undefined
   /** Returns a number in [0, 1); default `Math.random` (read at each wait). Inject one for tests. */
-  readonly random?: () => number
+  readonly random?: (() => number) | undefined
 }
 
 /**

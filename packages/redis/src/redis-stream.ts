@@ -286,7 +286,7 @@ export class RedisStream<T> implements Producer<T> {
   }
 }
 
-function assertUrl(url: unknown, action: string): asserts url is string {
+export function assertUrl(url: unknown, action: string): asserts url is string {
   let valid = typeof url === 'string'
   if (valid) {
     try {
