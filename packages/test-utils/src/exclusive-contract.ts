@@ -67,7 +67,7 @@ function gate(): { promise: Promise<void>; release: () => void } {
  *   batches start a round trip later), so its time-based checks use generous margins.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * describeExclusiveContract('Exclusive', {
  *   async create(options) {
  *     return { exclusive: new Exclusive<string>(options), teardown: async () => {} }

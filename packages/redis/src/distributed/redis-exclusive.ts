@@ -101,6 +101,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
  * const exclusive = new RedisExclusive({ namespace: 'reports', url: process.env.REDIS_URL })
  * // Every instance of the service asking at once shares one refresh.
  * const report = await exclusive.call('daily', ({ signal, token }) => buildReport({ signal, token }))
+ * await exclusive.close()
  * ```
  */
 export class RedisExclusive {
