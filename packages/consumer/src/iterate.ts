@@ -1,5 +1,5 @@
 import type { Consumer, SignalOptions } from '@bigbuff/core'
-import { isClosedError, rollbackQuietly, signalOf } from '@bigbuff/internal'
+import { atHand, isClosedError, NOTHING_AT_HAND, pause, rollbackQuietly, signalOf } from '@bigbuff/internal'
 import { assertConsumer } from './internal/assert-consumer.js'
 
 /**
@@ -11,6 +11,8 @@ import { assertConsumer } from './internal/assert-consumer.js'
  * - The iteration ends when `get()` rejects `ClosedError`; any other error (a failed `get()` or
  *   `commit()`, the signal's reason) is thrown from the loop, after rolling back the value in hand.
  * - The signal is checked before each `get()` and passed to it.
+ * - Values already at hand in a BigBuffer consumer are read and committed without a promise each
+ *   (the loop still yields to the event loop every few milliseconds).
  *
  * @param consumer - any `Consumer`.
  * @param options - `signal` ends the loop with its reason.
@@ -31,20 +33,29 @@ export function iterate<T>(consumer: Consumer<T>, options?: SignalOptions): Asyn
 
 async function* generate<T>(consumer: Consumer<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
   const options = signal === undefined ? undefined : { signal }
+  // Values at hand are taken and committed synchronously: no promise per get() and commit().
+  const hand = atHand<T>(consumer)
   let holding = false
   try {
     for (;;) {
+      if (hand !== undefined) {
+        const turn = pause()
+        if (turn !== undefined) await turn
+      }
       if (signal?.aborted) throw signal.reason
-      let value: T
-      try {
-        value = await consumer.get(options)
-      } catch (error) {
-        if (isClosedError(error) && !(signal?.aborted && error === signal.reason)) return
-        throw error
+      let value = hand === undefined ? NOTHING_AT_HAND : hand.take()
+      if (value === NOTHING_AT_HAND) {
+        try {
+          value = await consumer.get(options)
+        } catch (error) {
+          if (isClosedError(error) && !(signal?.aborted && error === signal.reason)) return
+          throw error
+        }
       }
       holding = true
       yield value
-      await consumer.commit()
+      if (hand === undefined) await consumer.commit()
+      else hand.commitNow()
       holding = false
     }
   } finally {
