@@ -73,12 +73,15 @@ describe('range, iterate and rangeBatch against random fn outcomes, aborts, roll
           let disrupted = false
           let rolledBackByOther = false
           let stop: { outcome: Outcome; values: number[] } | undefined
+          /** fn returned false, threw or rejected at least once. */
+          let stopped = false
 
           /** Runs fn's step for the values it was handed: returns its result or throws. */
           const act = (values: number[]): unknown => {
             seen.push(...values)
             const { outcome, event, turns } = steps[calls++] ?? { outcome: 'value', event: 'end', turns: 0 }
             if (event === 'rollback' && stop === undefined) disrupted = true
+            if (outcome === 'false' || outcome === 'throw' || outcome === 'reject') stopped = true
             if (
               !disrupted &&
               stop === undefined &&
@@ -179,12 +182,7 @@ describe('range, iterate and rangeBatch against random fn outcomes, aborts, roll
               expect(outcome).toBeInstanceOf(FnFailure)
               expect(committed).toBe(first)
             }
-          } else if (
-            outcome === 'resolved' &&
-            stop === undefined &&
-            !buffer.closed &&
-            kind !== 'bufferRange'
-          ) {
+          } else if (outcome === 'resolved' && !stopped && !buffer.closed && kind !== 'bufferRange') {
             // Only the end of the source ends a loop that nothing stopped: everything was read.
             expect(committed).toBe(total)
           }
