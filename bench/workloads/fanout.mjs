@@ -4,8 +4,9 @@ import { expect, ours, sumTo } from '../shared.mjs'
 export const title = 'Fan-out'
 export const description = [
   'One producer writes messages 0 … m-1 (`await`ing each write), N consumers each read all of them; throughput counts',
-  'deliveries (m × N). BigBuffer consumers read with `range` from @bigbuff/consumer, which does get + commit per',
-  'message, so the default cleaner drops what every consumer committed; it-pushable gets one queue per consumer;',
+  'deliveries (m × N). BigBuffer consumers read with `range` from @bigbuff/consumer, which commits every message',
+  '(taking the messages already at hand without a promise each), so the default cleaner drops what every consumer',
+  'committed; it-pushable gets one queue per consumer;',
   'rxjs ReplaySubject calls each subscriber back synchronously and keeps every value; channel-ts keeps one queue',
   'per receiver. "Late" consumers start after all m messages were written and read them from the start;',
   'channel-ts sits that out: its queues are Arrays drained with `shift()`, quadratic at this size, and its',
