@@ -1,10 +1,15 @@
 import type { Consumer, SignalOptions } from '@bigbuff/core'
 import {
+  type AtHand,
   assertDuration,
   assertFunction,
   assertPositiveInteger,
+  atHand,
   invalid,
   isClosedError,
+  isObjectLike,
+  NOTHING_AT_HAND,
+  pause,
   rollbackQuietly,
   signalOf,
   unwatchAbort,
@@ -98,26 +103,45 @@ async function loop<T>(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const options = signal === undefined ? undefined : { signal }
+  // Values at hand are taken synchronously, and a batch whose fn returns a plain result is committed
+  // synchronously: no promise per value.
+  const hand = atHand<T>(consumer)
   for (let index = 0; ; index++) {
     const batch: T[] = []
-    let closed: boolean
+    let closed = false
     try {
+      if (hand !== undefined) {
+        const turn = pause()
+        if (turn !== undefined) await turn
+      }
       if (signal?.aborted) throw signal.reason
-      batch.push(await consumer.get(options))
-      closed = maxSize > 1 && (await gather(consumer, batch, maxSize, maxWait, signal))
+      if (hand !== undefined) takeAtHand(hand, batch, maxSize)
+      if (batch.length === 0) batch.push(await consumer.get(options))
+      if (batch.length < maxSize) closed = await gather(consumer, batch, maxSize, maxWait, signal)
     } catch (error) {
       if (batch.length === 0 && isClosedError(error) && !(signal?.aborted && error === signal.reason)) return
       await rollbackQuietly(consumer)
       throw error
     }
     try {
-      const result = await fn(batch, index)
-      await consumer.commit()
+      let result = fn(batch, index)
+      if (isObjectLike(result)) result = await result
+      if (hand === undefined) await consumer.commit()
+      else hand.commitNow()
       if (result === false || closed) return
     } catch (error) {
       await rollbackQuietly(consumer)
       throw error
     }
+  }
+}
+
+/** Adds the values at hand to `batch`, up to `maxSize`. */
+function takeAtHand<T>(hand: AtHand<T>, batch: T[], maxSize: number): void {
+  while (batch.length < maxSize) {
+    const value = hand.take()
+    if (value === NOTHING_AT_HAND) return
+    batch.push(value)
   }
 }
 
