@@ -1,5 +1,15 @@
 import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { assertCapacity, LinkQueue, pause, RingQueue, resolveSoon, signalOf } from '@bigbuff/internal'
+import {
+  assertCapacity,
+  brandKey,
+  brandOf,
+  LinkQueue,
+  pause,
+  RingQueue,
+  resolveSoon,
+  setBrand,
+  signalOf,
+} from '@bigbuff/internal'
 import {
   DONE,
   type ReceiveWaiter,
@@ -37,6 +47,17 @@ const RECEIVE_CLOSED = 'Cannot receive: channel closed'
 
 /** Set by `Chan`'s static block, the only place with access to its private fields. */
 export let internals: ChanInternals
+
+/**
+ * The brand on `Chan.prototype`, shared by every copy of this package (its ESM and CJS builds): its
+ * value is that copy's {@link ChanInternals}, so a `select` from one copy drives a `Chan` of the other.
+ */
+const CHAN = /* @__PURE__ */ brandKey('channel.Chan.v1')
+
+/** The internals of the copy of this package that made `value`, or undefined when it is no `Chan`. */
+export function internalsOf(value: unknown): ChanInternals | undefined {
+  return brandOf<ChanInternals>(value, CHAN)
+}
 
 /**
  * A Go channel: a FIFO hand-over point between senders and receivers, unbuffered, buffered or
@@ -272,7 +293,7 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
   }
 
   static {
-    internals = {
+    internals = Object.freeze<ChanInternals>({
       canSend: (chan) => chan.#closed || chan.#sendReady(),
       canReceive: (chan) => chan.#closed || chan.#hasValue(),
       hasValue: (chan) => chan.#hasValue(),
@@ -292,7 +313,8 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
         chan.close()
         chan.#buffer?.clear()
       },
-    }
+    })
+    setBrand(Chan.prototype, CHAN, internals)
   }
 }
 

@@ -14,7 +14,7 @@ import {
   resolveSoon,
   signalOf,
 } from '@bigbuff/internal'
-import { Chan } from './chan.js'
+import { type Chan, internalsOf } from './chan.js'
 import { PendingGet } from './internal/pending-get.js'
 
 const GET_CLOSED = 'Cannot get: consumer closed'
@@ -72,8 +72,8 @@ export class ChannelConsumer<T> implements Consumer<T> {
   constructor(source: Chan<T> | AsyncIterable<T> | Iterable<T>, options?: SignalOptions) {
     const action = 'create channel consumer'
     const signal = signalOf(options, action)
-    if (source instanceof Chan) {
-      this.#chan = source
+    if (internalsOf(source) !== undefined) {
+      this.#chan = source as Chan<T>
     } else if (isFunction(source, Symbol.asyncIterator) || isFunction(source, Symbol.iterator)) {
       this.#iterable = source
     } else {

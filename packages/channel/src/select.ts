@@ -1,6 +1,6 @@
 import { ClosedError, type SignalOptions } from '@bigbuff/core'
 import { invalid, noop, resolveSoon, signalOf } from '@bigbuff/internal'
-import { Chan, internals } from './chan.js'
+import { type Chan, type ChanInternals, internalsOf } from './chan.js'
 import { SelectWaiter } from './internal/select-waiter.js'
 import { SEND_CLOSED } from './internal/waiters.js'
 
@@ -144,7 +144,9 @@ function pickReady(cases: readonly SelectCase[]): number {
   let ready = 0
   for (let i = 0; i < cases.length; i++) {
     const { kind, chan } = cases[i] as ChanCase
-    if (!(kind === 'receive' ? internals.canReceive(chan) : internals.canSend(chan))) continue
+    // The channel's own copy of the package acts on it (see internalsOf).
+    const ops = internalsOf(chan) as ChanInternals
+    if (!(kind === 'receive' ? ops.canReceive(chan) : ops.canSend(chan))) continue
     ready++
     if (ready === 1 || Math.random() * ready < 1) chosen = i
   }
@@ -153,25 +155,36 @@ function pickReady(cases: readonly SelectCase[]): number {
 
 /** Precondition: the case is ready. */
 function perform({ kind, chan, value }: ChanCase, index: number): SelectResult {
+  const ops = internalsOf(chan) as ChanInternals
   if (kind === 'receive') {
-    if (!internals.hasValue(chan)) return { index, value: undefined, ok: false }
-    return { index, value: internals.receiveNow(chan), ok: true }
+    if (!ops.hasValue(chan)) return { index, value: undefined, ok: false }
+    return { index, value: ops.receiveNow(chan), ok: true }
   }
   if (chan.closed) throw new ClosedError(SEND_CLOSED)
-  internals.sendNow(chan, value)
+  ops.sendNow(chan, value)
   return { index, value: undefined, ok: true }
 }
 
+// Brand checks, not instanceof: a Chan or case made by the other build (ESM or CJS) of this
+// package, loaded in the same program, is accepted too.
 function assertChan(chan: unknown, action: string): asserts chan is Chan<unknown> {
-  if (!(chan instanceof Chan)) throw new TypeError(invalid(action, 'chan must be a Chan', chan))
+  if (internalsOf(chan) === undefined) throw new TypeError(invalid(action, 'chan must be a Chan', chan))
 }
 
 function assertCases(cases: unknown, action: string): asserts cases is readonly ChanCase[] {
   if (!Array.isArray(cases)) throw new TypeError(invalid(action, 'cases must be an array', cases))
   for (let i = 0; i < cases.length; i++) {
     const item: unknown = cases[i]
-    if (!(item instanceof ChanCase)) {
+    if (!isCase(item)) {
       throw new TypeError(invalid(action, `cases[${i}] must come from receiveCase() or sendCase()`, item))
     }
   }
+}
+
+/** A case from {@link receiveCase} or {@link sendCase} of any copy of this package. */
+function isCase(item: unknown): item is ChanCase {
+  if (item instanceof ChanCase) return true
+  if (typeof item !== 'object' || item === null) return false
+  const { kind, chan } = item as Partial<ChanCase>
+  return (kind === 'receive' || kind === 'send') && internalsOf(chan) !== undefined
 }

@@ -1,3 +1,4 @@
+export { brandKey, brandOf, setBrand } from './brand.js'
 export type { Deferred } from './deferred.js'
 export { deferred } from './deferred.js'
 export type { Linked } from './link-queue.js'

@@ -1,6 +1,6 @@
 import { ClosedError } from '@bigbuff/core'
 import type { Linked } from '@bigbuff/internal'
-import { internals } from '../chan.js'
+import { type ChanInternals, internalsOf } from '../chan.js'
 import type { ChanCase, SelectResult } from '../select.js'
 import { ONCE, type ReceiveWaiter, SEND_CLOSED, type SendWaiter } from './waiters.js'
 
@@ -32,8 +32,9 @@ export class SelectWaiter {
       const { kind, chan, value } = cases[i] as ChanCase
       const waiter = new CaseWaiter(this, i, value)
       this.#waiters[i] = waiter
-      if (kind === 'receive') internals.parkReceiver(chan, waiter)
-      else internals.parkSender(chan, waiter)
+      const ops = internalsOf(chan) as ChanInternals
+      if (kind === 'receive') ops.parkReceiver(chan, waiter)
+      else ops.parkSender(chan, waiter)
     }
     signal?.addEventListener('abort', this, ONCE)
   }
@@ -59,8 +60,9 @@ export class SelectWaiter {
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan } = cases[i] as ChanCase
       const waiter = this.#waiters[i] as CaseWaiter
-      if (kind === 'receive') internals.unparkReceiver(chan, waiter)
-      else internals.unparkSender(chan, waiter)
+      const ops = internalsOf(chan) as ChanInternals
+      if (kind === 'receive') ops.unparkReceiver(chan, waiter)
+      else ops.unparkSender(chan, waiter)
     }
     return true
   }
