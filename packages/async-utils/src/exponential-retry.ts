@@ -40,7 +40,7 @@ export interface ExponentialRetryOptions extends SignalOptions {
  *   base: 100,
  *   signal: AbortSignal.timeout(10_000),
  * })
- * const data = await load('https://example.com/data.json')
+ * const data = await load(url)
  * ```
  */
 export function exponentialRetry<A extends unknown[], T>(

@@ -1,8 +1,9 @@
-import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { invalid, noop, resolveSoon, signalOf } from '@bigbuff/internal'
-import { type Chan, type ChanInternals, internalsOf } from './chan.js'
+import type { SignalOptions } from '@bigbuff/core'
+import { invalid, noop, refuse, resolveSoon } from '@bigbuff/internal'
+import type { Chan } from './chan.js'
+import { accessOf, type ChanAccess } from './internal/chan-access.js'
 import { SelectWaiter } from './internal/select-waiter.js'
-import { SEND_CLOSED } from './internal/waiters.js'
+import { sendClosed } from './internal/waiters.js'
 
 /**
  * One case of a {@link select}: a receive from or a send to a channel, made by {@link receiveCase}
@@ -90,14 +91,14 @@ export function sendCase<T>(chan: Chan<T>, value: T): SelectCase {
  * ```
  */
 export function select(cases: readonly SelectCase[], options?: SignalOptions): Promise<SelectResult> {
-  let signal: AbortSignal | undefined
   try {
     assertCases(cases, 'select')
-    signal = signalOf(options, 'select')
   } catch (error) {
     return Promise.reject(error)
   }
-  if (signal?.aborted) return Promise.reject(signal.reason)
+  const refused = refuse(options, 'select')
+  if (refused !== undefined) return refused
+  const signal = options?.signal
   const index = pickReady(cases)
   if (index >= 0) {
     let result: SelectResult
@@ -144,9 +145,9 @@ function pickReady(cases: readonly SelectCase[]): number {
   let ready = 0
   for (let i = 0; i < cases.length; i++) {
     const { kind, chan } = cases[i] as ChanCase
-    // The channel's own copy of the package acts on it (see internalsOf).
-    const ops = internalsOf(chan) as ChanInternals
-    if (!(kind === 'receive' ? ops.canReceive(chan) : ops.canSend(chan))) continue
+    // Each channel is acted on by the copy of this package that made it (see accessOf).
+    const access = accessOf(chan) as ChanAccess
+    if (!(kind === 'receive' ? access.canReceive(chan) : access.canSend(chan))) continue
     ready++
     if (ready === 1 || Math.random() * ready < 1) chosen = i
   }
@@ -155,20 +156,20 @@ function pickReady(cases: readonly SelectCase[]): number {
 
 /** Precondition: the case is ready. */
 function perform({ kind, chan, value }: ChanCase, index: number): SelectResult {
-  const ops = internalsOf(chan) as ChanInternals
+  const access = accessOf(chan) as ChanAccess
   if (kind === 'receive') {
-    if (!ops.hasValue(chan)) return { index, value: undefined, ok: false }
-    return { index, value: ops.receiveNow(chan), ok: true }
+    if (!access.hasValue(chan)) return { index, value: undefined, ok: false }
+    return { index, value: access.receiveNow(chan), ok: true }
   }
-  if (chan.closed) throw new ClosedError(SEND_CLOSED)
-  ops.sendNow(chan, value)
+  if (chan.closed) throw sendClosed()
+  access.sendNow(chan, value)
   return { index, value: undefined, ok: true }
 }
 
 // Brand checks, not instanceof: a Chan or case made by the other build (ESM or CJS) of this
 // package, loaded in the same program, is accepted too.
 function assertChan(chan: unknown, action: string): asserts chan is Chan<unknown> {
-  if (internalsOf(chan) === undefined) throw new TypeError(invalid(action, 'chan must be a Chan', chan))
+  if (accessOf(chan) === undefined) throw new TypeError(invalid(action, 'chan must be a Chan', chan))
 }
 
 function assertCases(cases: unknown, action: string): asserts cases is readonly ChanCase[] {
@@ -186,5 +187,5 @@ function isCase(item: unknown): item is ChanCase {
   if (item instanceof ChanCase) return true
   if (typeof item !== 'object' || item === null) return false
   const { kind, chan } = item as Partial<ChanCase>
-  return (kind === 'receive' || kind === 'send') && internalsOf(chan) !== undefined
+  return (kind === 'receive' || kind === 'send') && accessOf(chan) !== undefined
 }

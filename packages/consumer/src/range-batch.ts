@@ -7,6 +7,9 @@ import {
   isClosedError,
   rollbackQuietly,
   signalOf,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
 } from '@bigbuff/internal'
 import { assertConsumer } from './internal/assert-consumer.js'
 
@@ -17,6 +20,13 @@ export interface RangeBatchOptions extends SignalOptions {
   /** How long to wait after a batch's first value for more, in ms; default 0 (only what is available). */
   readonly maxWait?: number | undefined
 }
+
+/**
+ * What {@link rangeBatch} calls with each batch and its index (counting this call's batches from 0).
+ * Returning exactly `false` (or a promise of it) stops the loop after that batch is committed;
+ * anything else continues.
+ */
+export type RangeBatchFn<T> = (values: T[], index: number) => unknown
 
 /** Why a batch stopped gathering: its `maxWait` ran out (an abort reason no caller ever sees). */
 const DEADLINE: unique symbol = Symbol('rangeBatch deadline')
@@ -58,7 +68,7 @@ const clearYieldTimeout = globalThis.clearTimeout
  */
 export function rangeBatch<T>(
   consumer: Consumer<T>,
-  fn: (values: T[], index: number) => boolean | void | PromiseLike<boolean | void>,
+  fn: RangeBatchFn<T>,
   options: RangeBatchOptions,
 ): Promise<void> {
   const action = 'range over consumer in batches'
@@ -127,8 +137,8 @@ async function gather<T>(
   const controller = new AbortController()
   const expire = (): void => controller.abort(DEADLINE)
   const timer = maxWait === 0 ? yieldTimeout(expire, 0) : setTimeout(expire, maxWait)
-  const forward = (): void => controller.abort(signal?.reason)
-  signal?.addEventListener('abort', forward, { once: true })
+  const forward = new Forward(controller)
+  watchAbort(forward, signal)
   const options = { signal: controller.signal }
   try {
     while (batch.length < maxSize) batch.push(await consumer.get(options))
@@ -141,6 +151,20 @@ async function gather<T>(
   } finally {
     if (maxWait === 0) clearYieldTimeout(timer)
     else clearTimeout(timer)
-    signal?.removeEventListener('abort', forward)
+    unwatchAbort(forward)
+  }
+}
+
+/** Passes the caller's abort on to a gathering `get()`; one listener per signal for every loop. */
+class Forward extends Waiter {
+  readonly #controller: AbortController
+
+  constructor(controller: AbortController) {
+    super()
+    this.#controller = controller
+  }
+
+  aborted(reason: unknown): void {
+    this.#controller.abort(reason)
   }
 }

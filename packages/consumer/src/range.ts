@@ -4,9 +4,10 @@ import { assertConsumer } from './internal/assert-consumer.js'
 
 /**
  * What {@link range} calls with each value and its index (counting this call's values from 0).
- * Returning exactly `false` stops the loop after that value is committed; anything else continues.
+ * Returning exactly `false` (or a promise of it) stops the loop after that value is committed;
+ * anything else continues, so `range(consumer, (v) => list.push(v))` reads every value.
  */
-export type RangeFn<T> = (value: T, index: number) => boolean | void | PromiseLike<boolean | void>
+export type RangeFn<T> = (value: T, index: number) => unknown
 
 /**
  * Processes a consumer's values one at a time with automatic commit and rollback: each turn is

@@ -42,7 +42,7 @@ export class BigbuffError extends Error {
  * @example
  * ```ts
  * await buffer.close()
- * await buffer.put(1) // rejects ClosedError
+ * await buffer.put(1).catch((error) => console.log(error instanceof ClosedError)) // true
  * ```
  */
 export class ClosedError extends BigbuffError {
@@ -113,10 +113,23 @@ export class ConsumerBehindError extends BigbuffError {
 }
 
 /**
+ * The error class of each {@link BigbuffErrorCode}: what {@link isBigbuffError} narrows to when it is
+ * given a code.
+ */
+export interface BigbuffErrorByCode {
+  ERR_BIGBUFF_CLOSED: ClosedError
+  ERR_BIGBUFF_NOTHING_TO_COMMIT: NothingToCommitError
+  ERR_BIGBUFF_NOTHING_TO_ROLLBACK: NothingToRollbackError
+  ERR_BIGBUFF_CONSUMER_BEHIND: ConsumerBehindError
+}
+
+/**
  * Whether `error` is a bigbuff error, optionally with a given `code`.
  *
  * - Recognises errors by their `code`, so it works when two copies of `@bigbuff/core` are loaded
  *   (ESM and CJS), where `instanceof` fails.
+ * - With a `code`, narrows to that code's class (`'ERR_BIGBUFF_CONSUMER_BEHIND'` gives a
+ *   {@link ConsumerBehindError}, with its `offset` and `behind`).
  *
  * @param error - anything caught.
  * @param code - narrow to one condition.
@@ -125,13 +138,22 @@ export class ConsumerBehindError extends BigbuffError {
  *   make the check silently false).
  * @example
  * ```ts
- * try { await consumer.get() } catch (e) {
- *   if (isBigbuffError(e, 'ERR_BIGBUFF_CLOSED')) return
- *   throw e
+ * async function next(): Promise<string | undefined> {
+ *   try {
+ *     return await consumer.get()
+ *   } catch (error) {
+ *     if (isBigbuffError(error, 'ERR_BIGBUFF_CLOSED')) return undefined // the normal end
+ *     throw error
+ *   }
  * }
  * ```
  */
-export function isBigbuffError(error: unknown, code?: BigbuffErrorCode): error is BigbuffError {
+export function isBigbuffError<C extends BigbuffErrorCode>(
+  error: unknown,
+  code: C,
+): error is BigbuffErrorByCode[C]
+export function isBigbuffError(error: unknown, code?: BigbuffErrorCode): error is BigbuffError
+export function isBigbuffError(error: unknown, code?: BigbuffErrorCode): boolean {
   if (code !== undefined) assertCode(code, 'check error')
   if (!(error instanceof Error)) return false
   const actual: unknown = (error as { code?: unknown }).code

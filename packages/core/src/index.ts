@@ -1,7 +1,7 @@
 // The Disposable/AsyncDisposable globals, in every package's declarations through core's.
 import './disposable.js'
 
-export type { BigbuffErrorCode, ConsumerBehindDetails } from './errors.js'
+export type { BigbuffErrorByCode, BigbuffErrorCode, ConsumerBehindDetails } from './errors.js'
 export {
   BigbuffError,
   ClosedError,

@@ -1,5 +1,5 @@
-import { assertDuration, assertFunction, assertOptions, signalOf } from '@bigbuff/internal'
-import { KeyState } from './key-state.js'
+import { assertDuration, assertFunction, assertOptions, refuse } from '@bigbuff/internal'
+import { KeyState, type OnError } from './key-state.js'
 import type { ExclusiveCallOptions, ExclusiveOptions, Work } from './types.js'
 
 const CALL = 'call Exclusive.call()'
@@ -35,14 +35,14 @@ const START = 'call Exclusive.start()'
  * ```
  */
 export class Exclusive<K = unknown> {
-  readonly #keys = new Map<unknown, KeyState>()
-  readonly #onError: ExclusiveOptions['onError']
+  readonly #keys = new Map<K, KeyState<K>>()
+  readonly #onError: OnError<K>
 
   /**
    * @param options - `onError` receives errors of runs nobody awaited (default: ignored).
    * @throws `TypeError` for options that are not an object or an `onError` that is not a function.
    */
-  constructor(options?: ExclusiveOptions) {
+  constructor(options?: ExclusiveOptions<K>) {
     assertOptions(options, 'create Exclusive')
     const onError = options?.onError
     if (onError !== undefined) assertFunction(onError, 'create Exclusive', 'onError')
@@ -65,7 +65,7 @@ export class Exclusive<K = unknown> {
    * ```
    */
   running(key: K): boolean {
-    return this.#keys.get(key)?.run !== undefined
+    return this.#keys.get(key)?.running === true
   }
 
   /**
@@ -86,19 +86,18 @@ export class Exclusive<K = unknown> {
    * ```
    */
   call<T>(key: K, work: Work<T>, options?: ExclusiveCallOptions): Promise<T> {
-    let signal: AbortSignal | undefined
     let wait: number
     let rateLimit: number
     try {
       assertFunction(work, CALL, 'work')
-      signal = signalOf(options, CALL)
       wait = duration(options?.wait, CALL, 'wait')
       rateLimit = duration(options?.rateLimit, CALL, 'rateLimit')
     } catch (error) {
       return Promise.reject(error)
     }
-    if (signal?.aborted) return Promise.reject(signal.reason)
-    return this.#state(key).join(work, wait, rateLimit).await(signal) as Promise<T>
+    const refused = refuse(options, CALL)
+    if (refused !== undefined) return refused
+    return this.#state(key).join(work, wait, rateLimit).await(options?.signal) as Promise<T>
   }
 
   /**
@@ -122,10 +121,10 @@ export class Exclusive<K = unknown> {
     assertOptions(options, START)
     const wait = duration(options?.wait, START, 'wait')
     const rateLimit = duration(options?.rateLimit, START, 'rateLimit')
-    this.#state(key).join(work, wait, rateLimit).starts++
+    this.#state(key).join(work, wait, rateLimit).addStart()
   }
 
-  #state(key: unknown): KeyState {
+  #state(key: K): KeyState<K> {
     let state = this.#keys.get(key)
     if (state === undefined) this.#keys.set(key, (state = new KeyState(key, this.#keys, this.#onError)))
     return state

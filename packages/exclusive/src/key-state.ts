@@ -1,51 +1,57 @@
 import type { WorkContext } from '@bigbuff/core'
-import { rethrowAsync, unrefTimer, type WaiterNode, WaiterQueue } from '@bigbuff/internal'
+import { LinkQueue, rethrowAsync, unrefTimer, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
 import type { Work } from './types.js'
 
-const ONCE: AddEventListenerOptions = { once: true }
 /** Starts batches in a microtask: cheaper than `queueMicrotask`, and never faked by fake timers. */
 const RESOLVED = Promise.resolve()
 
-type OnError = ((error: unknown, key: unknown) => void) | undefined
+/** Where errors of runs nobody awaited go, with the key they belong to. */
+export type OnError<K> = ((error: unknown, key: K) => void) | undefined
 
 /**
  * Everything one key of an `Exclusive` holds: the open batch, the run in progress and the rate-limit
  * hold. It removes itself from its map when it holds none of the three.
+ *
+ * Transitions: {@link KeyState.join} (a call adds to the open batch), {@link KeyState.cancel} (every
+ * caller of the open batch left), and, inside, schedule → begin → settle → idle → drop.
  */
-export class KeyState {
-  /** The batch calls join now; it starts after `run` (if any) and the hold. */
-  batch: Batch | undefined
+export class KeyState<K> {
+  /** The batch calls join now; it starts after the run (if any) and the hold. */
+  #open: Batch | undefined
   /** The batch whose work is running. */
-  run: Batch | undefined
+  #run: Batch | undefined
   #holdUntil = 0
   #timer: ReturnType<typeof setTimeout> | undefined
-  readonly #key: unknown
-  readonly #keys: Map<unknown, KeyState>
-  readonly #onError: OnError
+  readonly #key: K
+  readonly #keys: Map<K, KeyState<K>>
+  readonly #onError: OnError<K>
 
-  constructor(key: unknown, keys: Map<unknown, KeyState>, onError: OnError) {
+  constructor(key: K, keys: Map<K, KeyState<K>>, onError: OnError<K>) {
     this.#key = key
     this.#keys = keys
     this.#onError = onError
   }
 
-  /** Adds a caller to the open batch (creating it), making its work and rate limit the batch's. */
+  /** Whether a run of this key is in progress. */
+  get running(): boolean {
+    return this.#run !== undefined
+  }
+
+  /** Adds a caller to the open batch (opening one), making its work and rate limit the batch's. */
   join(work: Work<unknown>, wait: number, rateLimit: number): Batch {
-    let batch = this.batch
+    let batch = this.#open
     if (batch === undefined) {
-      batch = this.batch = new Batch(this, wait)
-      if (this.run === undefined) this.#schedule(batch)
-      else batch.first = Date.now()
-    } else if (!batch.scheduled) batch.wait = wait
-    batch.work = work
-    batch.rateLimit = rateLimit
+      batch = this.#open = new Batch(this, wait, this.#run === undefined ? undefined : Date.now())
+      if (this.#run === undefined) this.#schedule(batch)
+    }
+    batch.supply(work, wait, rateLimit)
     return batch
   }
 
   /** Drops the open batch: every caller left before it started. */
   cancel(): void {
-    this.batch = undefined
-    if (this.run === undefined) {
+    this.#open = undefined
+    if (this.#run === undefined) {
       clearTimeout(this.#timer)
       this.#idle()
     }
@@ -53,11 +59,12 @@ export class KeyState {
 
   /** The batch is free to start: after its wait (counted from its first call) and the hold. */
   #schedule(batch: Batch): void {
-    batch.scheduled = true
-    let delay = batch.wait
-    if (this.#holdUntil > 0 || (delay > 0 && batch.first !== undefined)) {
+    const wait = batch.schedule()
+    const first = batch.first
+    let delay = wait
+    if (this.#holdUntil > 0 || (wait > 0 && first !== undefined)) {
       const now = Date.now()
-      if (batch.first !== undefined) delay += batch.first - now
+      if (first !== undefined) delay += first - now
       delay = Math.max(delay, this.#holdUntil - now)
     }
     if (this.#timer !== undefined) {
@@ -70,26 +77,20 @@ export class KeyState {
   }
 
   #begin(batch: Batch): void {
-    if (this.batch !== batch) return
+    if (this.#open !== batch) return
     this.#timer = undefined
-    this.batch = undefined
-    this.run = batch
-    batch.started = true
-    this.#holdUntil = batch.rateLimit > 0 ? Date.now() + batch.rateLimit : 0
-    let result: Promise<unknown>
-    try {
-      result = Promise.resolve(batch.work(new RunContext(batch)))
-    } catch (error) {
-      result = Promise.reject(error)
-    }
-    result.then(
+    this.#open = undefined
+    this.#run = batch
+    const rateLimit = batch.rateLimit
+    this.#holdUntil = rateLimit > 0 ? Date.now() + rateLimit : 0
+    batch.start().then(
       (value) => this.#settle(batch, true, value),
       (error: unknown) => this.#settle(batch, false, error),
     )
   }
 
   #settle(batch: Batch, ok: boolean, outcome: unknown): void {
-    this.run = undefined
+    this.#run = undefined
     if (!batch.deliver(ok, outcome) && !ok && this.#onError) {
       try {
         this.#onError(outcome, this.#key)
@@ -97,7 +98,7 @@ export class KeyState {
         rethrowAsync(error)
       }
     }
-    if (this.batch) this.#schedule(this.batch)
+    if (this.#open) this.#schedule(this.#open)
     else this.#idle()
   }
 
@@ -114,20 +115,27 @@ export class KeyState {
   }
 }
 
-/** Callers sharing one run of work, from the first call until the run settled. */
+/**
+ * Callers sharing one run of work, from the first call until the run settled. It goes through
+ * three phases: open (callers join; the last joiner's work and rate limit win), scheduled (its wait
+ * is fixed) and started (its work runs; nobody joins any more).
+ */
 export class Batch {
-  work!: Work<unknown>
-  rateLimit = 0
-  scheduled = false
-  started = false
+  /** Told when every caller left before the start. */
+  readonly #owner: { cancel(): void }
+  #work: Work<unknown> | undefined
+  #rateLimit = 0
+  #wait: number
+  /** When the first call joined, for a batch opened behind a run (its wait counts from then). */
+  readonly #first: number | undefined
+  #scheduled = false
+  #started = false
   /** Callers without a signal: they share one promise and never leave. */
-  plain = 0
+  #plain = 0
   /** `start()` calls: they keep the batch wanted but receive nothing. */
-  starts = 0
+  #starts = 0
   /** Callers with a signal, still waiting. */
-  callers: WaiterQueue<Caller> | undefined
-  /** When the first call joined, for a batch created behind a run (its wait counts from then). */
-  first: number | undefined
+  #callers: LinkQueue<Caller> | undefined
   #shared: Promise<unknown> | undefined
   #resolve: ((value: unknown) => void) | undefined
   #reject: ((reason: unknown) => void) | undefined
@@ -135,36 +143,74 @@ export class Batch {
   #abandoned = false
   #reason: unknown
 
-  constructor(
-    readonly state: KeyState,
-    public wait: number,
-  ) {}
+  constructor(owner: { cancel(): void }, wait: number, first: number | undefined) {
+    this.#owner = owner
+    this.#wait = wait
+    this.#first = first
+  }
+
+  /** When its first call joined, if it was opened behind a run; else `undefined`. */
+  get first(): number | undefined {
+    return this.#first
+  }
+
+  /** The rate limit of its last joiner. */
+  get rateLimit(): number {
+    return this.#rateLimit
+  }
+
+  /** A joiner's work and rate limit replace the earlier ones; its wait too, until the batch is scheduled. */
+  supply(work: Work<unknown>, wait: number, rateLimit: number): void {
+    this.#work = work
+    this.#rateLimit = rateLimit
+    if (!this.#scheduled) this.#wait = wait
+  }
+
+  /** The batch becomes free to start: its wait is fixed from now on, and returned. */
+  schedule(): number {
+    this.#scheduled = true
+    return this.#wait
+  }
+
+  /** A `start()` joined: the batch runs even if no caller waits for it. */
+  addStart(): void {
+    this.#starts++
+  }
+
+  /** Runs the work (once); a synchronous throw becomes a rejection. */
+  start(): Promise<unknown> {
+    this.#started = true
+    try {
+      return Promise.resolve((this.#work as Work<unknown>)(new RunContext(this)))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
 
   /** Adds a caller and returns the promise of its result. */
   await(signal: AbortSignal | undefined): Promise<unknown> {
     if (signal === undefined) {
-      this.plain++
+      this.#plain++
       return (this.#shared ??= new Promise((resolve, reject) => {
         this.#resolve = resolve
         this.#reject = reject
       }))
     }
-    const callers = (this.callers ??= new WaiterQueue())
+    const callers = (this.#callers ??= new LinkQueue())
     return new Promise((resolve, reject) => {
-      const caller = new Caller(this, resolve, reject, signal)
-      caller.node = callers.push(caller)
-      signal.addEventListener('abort', caller, ONCE)
+      const caller = new Caller(this, resolve, reject)
+      callers.push(caller)
+      watchAbort(caller, signal)
     })
   }
 
   /** A caller's signal aborted: it is rejected now and no longer counts. */
-  leave(caller: Caller): void {
-    const callers = this.callers as WaiterQueue<Caller>
-    callers.remove(caller.node)
-    const reason = caller.signal.reason
+  leave(caller: Caller, reason: unknown): void {
+    const callers = this.#callers as LinkQueue<Caller>
+    callers.remove(caller)
     caller.reject(reason)
-    if (callers.length > 0 || this.plain > 0 || this.starts > 0) return
-    if (!this.started) this.state.cancel()
+    if (callers.length > 0 || this.#plain > 0 || this.#starts > 0) return
+    if (!this.#started) this.#owner.cancel()
     else {
       this.#abandoned = true
       this.#reason = reason
@@ -184,10 +230,11 @@ export class Batch {
   /** Settles every remaining caller; returns whether any caller was still waiting. */
   deliver(ok: boolean, outcome: unknown): boolean {
     if (this.#shared) (ok ? this.#resolve! : this.#reject!)(outcome)
-    let received = this.plain > 0
-    if (this.callers) {
-      for (const caller of this.callers.drain()) {
-        caller.signal.removeEventListener('abort', caller)
+    let received = this.#plain > 0
+    const callers = this.#callers
+    if (callers) {
+      for (let caller = callers.shift(); caller !== undefined; caller = callers.shift()) {
+        unwatchAbort(caller)
         ;(ok ? caller.resolve : caller.reject)(outcome)
         received = true
       }
@@ -196,19 +243,21 @@ export class Batch {
   }
 }
 
-/** A caller with a signal; it is its own abort listener. */
-class Caller {
-  node!: WaiterNode<Caller>
+/** A caller with a signal, waiting in its batch. */
+class Caller extends Waiter {
+  readonly #batch: Batch
+  readonly resolve: (value: unknown) => void
+  readonly reject: (reason: unknown) => void
 
-  constructor(
-    readonly batch: Batch,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (reason: unknown) => void,
-    readonly signal: AbortSignal,
-  ) {}
+  constructor(batch: Batch, resolve: (value: unknown) => void, reject: (reason: unknown) => void) {
+    super()
+    this.#batch = batch
+    this.resolve = resolve
+    this.reject = reject
+  }
 
-  handleEvent(): void {
-    this.batch.leave(this)
+  aborted(reason: unknown): void {
+    this.#batch.leave(this, reason)
   }
 }
 

@@ -18,10 +18,10 @@ export interface ExclusiveCallOptions extends SignalOptions {
 }
 
 /** Options of the `Exclusive` constructor. */
-export interface ExclusiveOptions {
+export interface ExclusiveOptions<K = unknown> {
   /**
    * Receives the error of a run that no caller was waiting for when it settled (only `start()`
    * calls, or every caller aborted). Default: such errors are ignored.
    */
-  readonly onError?: ((error: unknown, key: unknown) => void) | undefined
+  readonly onError?: ((error: unknown, key: K) => void) | undefined
 }

@@ -1,3 +1,5 @@
+export type { BigbuffErrorByCode, BigbuffErrorCode } from '@bigbuff/core'
+export { BigbuffError, isBigbuffError } from '@bigbuff/core'
 export type { Release } from './worker.js'
 export { Worker } from './worker.js'
 export { Workers } from './workers.js'

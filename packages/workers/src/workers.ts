@@ -1,9 +1,18 @@
 import type { SignalOptions, WorkContext } from '@bigbuff/core'
-import { assertFunction, assertPositiveInteger, type Deferred, deferred, signalOf } from '@bigbuff/internal'
+import {
+  assertFunction,
+  assertPositiveInteger,
+  type Deferred,
+  deferred,
+  LinkQueue,
+  refuse,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
+} from '@bigbuff/internal'
 
 const CALL = 'call Workers.call()'
 const WRAP = 'call Workers.wrap()'
-const ONCE: AddEventListenerOptions = { once: true }
 
 /**
  * A pool of workers whose size can change with every call: jobs queue in FIFO order and at most
@@ -56,15 +65,15 @@ export class Workers {
     work: (context: WorkContext) => T | PromiseLike<T>,
     options?: SignalOptions,
   ): Promise<T> {
-    let signal: AbortSignal | undefined
     try {
       assertPositiveInteger(count, CALL, 'count')
       assertFunction(work, CALL, 'work')
-      signal = signalOf(options, CALL)
     } catch (error) {
       return Promise.reject(error)
     }
-    if (signal?.aborted) return Promise.reject(signal.reason)
+    const refused = refuse(options, CALL)
+    if (refused !== undefined) return refused
+    const signal = options?.signal
     return this.#pool.add(count, work, undefined, signal)
   }
 
@@ -106,25 +115,24 @@ export class Workers {
   }
 }
 
-/** One queued job; it is its own abort listener, so a job costs no closure. */
-class Job {
-  fn: Function
-  args: unknown[] | undefined
-  signal: AbortSignal | undefined
-  pool: Pool
+/** One queued job: a {@link Waiter}, so it is its own queue node and shares its signal's one listener. */
+class Job extends Waiter {
+  readonly fn: Function
+  readonly args: unknown[] | undefined
+  readonly signal: AbortSignal | undefined
+  readonly #pool: Pool
   resolve!: (value: unknown) => void
-  prev: Job | undefined = undefined
-  next: Job | undefined = undefined
 
   constructor(fn: Function, args: unknown[] | undefined, signal: AbortSignal | undefined, pool: Pool) {
+    super()
     this.fn = fn
     this.args = args
     this.signal = signal
-    this.pool = pool
+    this.#pool = pool
   }
 
-  handleEvent(): void {
-    this.pool.cancel(this)
+  aborted(reason: unknown): void {
+    this.#pool.cancel(this, reason)
   }
 }
 
@@ -138,14 +146,17 @@ class QuietContext implements WorkContext {
 
 class Pool {
   running = 0
-  pending = 0
   #target = 1
-  #head: Job | undefined
-  #tail: Job | undefined
+  readonly #queue = new LinkQueue<Job>()
   #idle: Deferred<void> | undefined
   readonly #done = (): void => {
     this.running--
     this.#pump()
+  }
+
+  /** Jobs queued and not started yet. */
+  get pending(): number {
+    return this.#queue.length
   }
 
   add<T>(
@@ -159,20 +170,16 @@ class Pool {
       job.resolve = resolve as (value: unknown) => void
     })
     this.#target = count
-    if (this.#tail) {
-      job.prev = this.#tail
-      this.#tail.next = job
-    } else this.#head = job
-    this.#tail = job
-    this.pending++
-    signal?.addEventListener('abort', job, ONCE)
+    this.#queue.push(job)
+    watchAbort(job, signal)
     this.#pump()
     return promise
   }
 
-  cancel(job: Job): void {
-    this.#unlink(job)
-    job.resolve(Promise.reject((job.signal as AbortSignal).reason))
+  /** A queued job's signal aborted: it leaves the queue and its call rejects with the reason. */
+  cancel(job: Job, reason: unknown): void {
+    this.#queue.remove(job)
+    job.resolve(Promise.reject(reason))
   }
 
   idle(): Promise<void> {
@@ -181,11 +188,9 @@ class Pool {
   }
 
   #pump(): void {
+    const queue = this.#queue
     let job: Job | undefined
-    while (this.running < this.#target && (job = this.#head)) {
-      this.#unlink(job)
-      this.#start(job)
-    }
+    while (this.running < this.#target && (job = queue.shift()) !== undefined) this.#start(job)
     if (this.running === 0 && this.#idle) {
       this.#idle.resolve()
       this.#idle = undefined
@@ -194,9 +199,8 @@ class Pool {
 
   #start(job: Job): void {
     this.running++
-    const signal = job.signal
-    if (signal) signal.removeEventListener('abort', job)
-    const { fn, args } = job
+    unwatchAbort(job)
+    const { fn, args, signal } = job
     let result: Promise<unknown>
     try {
       result = Promise.resolve(args ? fn(...args) : fn(signal ? { signal } : new QuietContext()))
@@ -205,15 +209,5 @@ class Pool {
     }
     job.resolve(result)
     result.then(this.#done, this.#done)
-  }
-
-  #unlink(job: Job): void {
-    const { prev, next } = job
-    if (prev) prev.next = next
-    else this.#head = next
-    if (next) next.prev = prev
-    else this.#tail = prev
-    job.prev = job.next = undefined
-    this.pending--
   }
 }
