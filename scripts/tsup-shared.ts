@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Options } from 'tsup'
+import { treeShakeable } from './tree-shakeable.ts'
 
 const disposeSymbols = fileURLToPath(new URL('../packages/internal/src/dispose.ts', import.meta.url))
 const internalSources = fileURLToPath(new URL('../packages/internal/src/', import.meta.url))
@@ -20,6 +21,8 @@ export function packageConfig(overrides: Options = {}) {
     platform: 'neutral',
     dts: true,
     inject: [disposeSymbols],
+    // Unused classes and constants drop out of applications bundled with esbuild too (see tree-shakeable.ts).
+    esbuildPlugins: [treeShakeable()],
     noExternal: ['@bigbuff/internal'],
     sourcemap: true,
     clean: true,

@@ -1,6 +1,6 @@
 import type { SignalOptions } from '@bigbuff/core'
 import { assertCapacity, LinkQueue, pause, RingQueue, refuse, resolveSoon } from '@bigbuff/internal'
-import { brandChan, chanAccess, registerChanAccess } from './internal/chan-access.js'
+import { chanAccess, registerChanAccess } from './internal/chan-access.js'
 import {
   DONE,
   type ReceiveWaiter,
@@ -113,8 +113,11 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    * ```
    */
   send(value: T, options?: SignalOptions): Promise<void> {
-    const refused = refuse(options, 'send', this.#closed ? sendClosed : undefined)
-    if (refused !== undefined) return refused
+    // The common case (no options, open) skips the preamble: the hot path of every hand-over.
+    if (options !== undefined || this.#closed) {
+      const refused = refuse(options, 'send', this.#closed ? sendClosed : undefined)
+      if (refused !== undefined) return refused
+    }
     if (this.#sendReady()) {
       this.#sendNow(value)
       return pause() ?? RESOLVED
@@ -155,8 +158,10 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    */
   receive(options?: SignalOptions): Promise<T> {
     const hasValue = this.#hasValue()
-    const refused = refuse(options, 'receive', this.#closed && !hasValue ? receiveClosed : undefined)
-    if (refused !== undefined) return refused
+    if (options !== undefined || this.#closed) {
+      const refused = refuse(options, 'receive', this.#closed && !hasValue ? receiveClosed : undefined)
+      if (refused !== undefined) return refused
+    }
     if (hasValue) return resolveSoon(this.#receiveNow())
     return waitToReceive<T, T>(this.#receivers, options?.signal, false)
   }
@@ -256,7 +261,7 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
   }
 
   static {
-    registerChanAccess({
+    registerChanAccess(Chan.prototype, {
       canSend: (chan) => chan.#closed || chan.#sendReady(),
       canReceive: (chan) => chan.#closed || chan.#hasValue(),
       hasValue: (chan) => chan.#hasValue(),
@@ -277,7 +282,6 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
         chan.#buffer?.clear()
       },
     })
-    brandChan(Chan.prototype)
   }
 }
 
@@ -291,7 +295,7 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    return this.#finished ? RESOLVED_DONE : chanAccess().next(this.#chan)
+    return this.#finished ? RESOLVED_DONE : chanAccess(this.#chan).next(this.#chan)
   }
 
   return(): Promise<IteratorResult<T, undefined>> {

@@ -1,11 +1,11 @@
-import { brandKey, brandOf, setBrand } from '@bigbuff/internal'
+import { brandOf } from '@bigbuff/internal'
 import type { Chan } from '../chan.js'
 import type { ReceiveWaiter, SendWaiter } from './waiters.js'
 
 /**
  * What `select`, subscriptions and publishing may do to a channel beyond its public API. `Chan`
  * registers the one implementation from its static block (the only code that sees its private
- * fields); the package index does not export this module, so users cannot reach it.
+ * fields); the package index does not export this module.
  */
 export interface ChanAccess {
   /** A send would not wait: a receiver waits, the buffer has room, or the channel is closed. */
@@ -30,36 +30,28 @@ export interface ChanAccess {
   discard<T>(chan: Chan<T>): void
 }
 
-let registered: ChanAccess | undefined
+/**
+ * Where a channel's class keeps its access: a `Symbol.for` key on `Chan.prototype`, so that a `Chan`
+ * made by another copy of this package (its CJS build next to the ESM one) is worked through its own
+ * copy's access, the only code that can read its private fields.
+ */
+const ACCESS: unique symbol = Symbol.for('@bigbuff/channel/chan-access') as never
 
-/** Called once, by `Chan`'s static block; a second registration throws. */
-export function registerChanAccess(access: ChanAccess): void {
-  if (registered !== undefined) throw new Error('Chan access is already registered')
-  registered = Object.freeze(access)
+/** Called once, by `Chan`'s static block: a frozen, non-writable, non-enumerable prototype property. */
+export function registerChanAccess(prototype: object, access: ChanAccess): void {
+  Object.defineProperty(prototype, ACCESS, { value: Object.freeze(access) })
+}
+
+/** The access of `chan`'s own class. */
+export function chanAccess<T>(chan: Chan<T>): ChanAccess {
+  return (chan as unknown as { readonly [ACCESS]: ChanAccess })[ACCESS]
 }
 
 /**
- * The registered access. Read at call time, never at module load, so the import order of the
- * modules that use it does not matter: any caller holds a `Chan`, whose class has registered by then.
+ * The access of the copy of this package that made `value`, or undefined when `value` is no `Chan`:
+ * the brand check `select`, `receiveCase`, `sendCase` and `ChannelConsumer` use instead of
+ * `instanceof`, which fails for a `Chan` of the other build (ESM or CJS) loaded in the same program.
  */
-export function chanAccess(): ChanAccess {
-  return registered as ChanAccess
-}
-
-/**
- * The brand on `Chan.prototype`, shared by every copy of this package (its ESM and CJS builds
- * loaded in one program): its value is that copy's {@link ChanAccess}, so a `select` of one copy
- * recognises a `Chan` of the other (where `instanceof` fails) and acts on it through the copy that
- * made it.
- */
-const CHAN = /* @__PURE__ */ brandKey('channel.Chan.v1')
-
-/** Brands `Chan.prototype` with this copy's access; called by `Chan`'s static block after registering. */
-export function brandChan(prototype: object): void {
-  setBrand(prototype, CHAN, registered)
-}
-
-/** The access of the copy of this package that made `value`, or undefined when it is no `Chan`. */
 export function accessOf(value: unknown): ChanAccess | undefined {
-  return brandOf<ChanAccess>(value, CHAN)
+  return brandOf<ChanAccess>(value, ACCESS)
 }

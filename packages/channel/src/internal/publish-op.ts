@@ -26,7 +26,7 @@ export class PublishOp<T> extends Waiter {
   park(chan: Chan<T>): void {
     const delivery = new Delivery(this, chan, this.#value)
     this.#deliveries.push(delivery)
-    chanAccess().parkSender(chan, delivery)
+    chanAccess(chan).parkSender(chan, delivery)
     this.#remaining++
   }
 
@@ -50,8 +50,7 @@ export class PublishOp<T> extends Waiter {
 
   /** The signal aborted: stop waiting on every subscription that has not taken the value. */
   aborted(reason: unknown): void {
-    const access = chanAccess()
-    for (const delivery of this.#deliveries) access.unparkSender(delivery.chan, delivery)
+    for (const delivery of this.#deliveries) chanAccess(delivery.chan).unparkSender(delivery.chan, delivery)
     this.#remaining = 0
     this.#reject(reason)
   }

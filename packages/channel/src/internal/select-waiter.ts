@@ -1,6 +1,6 @@
 import { type Linked, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
-import type { ChanCase, SelectResult } from '../select.js'
-import { accessOf, type ChanAccess } from './chan-access.js'
+import type { ChanCase, PerformedCase } from '../select.js'
+import { chanAccess } from './chan-access.js'
 import { type ReceiveWaiter, type SendWaiter, sendClosedWhileWaiting } from './waiters.js'
 
 /**
@@ -12,13 +12,13 @@ import { type ReceiveWaiter, type SendWaiter, sendClosedWhileWaiting } from './w
 export class SelectWaiter extends Waiter {
   readonly #cases: readonly ChanCase[]
   readonly #waiters: CaseWaiter[]
-  readonly #resolve: (result: SelectResult) => void
+  readonly #resolve: (result: PerformedCase) => void
   readonly #reject: (reason: unknown) => void
   #settled = false
 
   constructor(
     cases: readonly ChanCase[],
-    resolve: (result: SelectResult) => void,
+    resolve: (result: PerformedCase) => void,
     reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
   ) {
@@ -29,10 +29,9 @@ export class SelectWaiter extends Waiter {
     this.#waiters = new Array<CaseWaiter>(cases.length)
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan, value } = cases[i] as ChanCase
+      const access = chanAccess(chan)
       const waiter = new CaseWaiter(this, i, value)
       this.#waiters[i] = waiter
-      // The channel's own copy of the package parks the waiter (see accessOf).
-      const access = accessOf(chan) as ChanAccess
       if (kind === 'receive') access.parkReceiver(chan, waiter)
       else access.parkSender(chan, waiter)
     }
@@ -58,8 +57,8 @@ export class SelectWaiter extends Waiter {
     const cases = this.#cases
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan } = cases[i] as ChanCase
+      const access = chanAccess(chan)
       const waiter = this.#waiters[i] as CaseWaiter
-      const access = accessOf(chan) as ChanAccess
       if (kind === 'receive') access.unparkReceiver(chan, waiter)
       else access.unparkSender(chan, waiter)
     }

@@ -54,7 +54,7 @@ export class Topic<T> {
   subscribe(capacity: number, signal: AbortSignal | undefined): Subscription<T> {
     const subscription = new TopicSubscription<T>(this, new Chan<T>(capacity), signal)
     if (signal?.aborted) {
-      chanAccess().discard(subscription.chan)
+      chanAccess(subscription.chan).discard(subscription.chan)
     } else {
       subscription.index = this.#subscriptions.push(subscription) - 1
       subscription.watch()
@@ -65,12 +65,11 @@ export class Topic<T> {
   /** Delivers to every current subscription; resolves with how many took the value. */
   publish(value: T, signal: AbortSignal | undefined): Promise<number> {
     const subscriptions = this.#subscriptions
-    const access = chanAccess()
     let delivered = 0
     let op: PublishOp<T> | undefined
     for (let i = 0; i < subscriptions.length; i++) {
       const chan = (subscriptions[i] as TopicSubscription<T>).chan
-      if (access.offer(chan, value)) delivered++
+      if (chanAccess(chan).offer(chan, value)) delivered++
       else (op ??= new PublishOp(value, signal)).park(chan)
     }
     if (op !== undefined) return op.start(delivered)
@@ -114,7 +113,7 @@ class TopicSubscription<T> implements Subscription<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    const access = chanAccess()
+    const access = chanAccess(this.chan)
     const result = access.next(this.chan)
     if (this.#draining && !access.hasValue(this.chan)) this.#stopListening()
     return result
@@ -137,9 +136,10 @@ class TopicSubscription<T> implements Subscription<T> {
    */
   end(discard: boolean): void {
     this.index = -1
-    if (discard) chanAccess().discard(this.chan)
+    if (discard) chanAccess(this.chan).discard(this.chan)
     else this.chan.close()
-    if (this.#signal !== undefined && !discard && chanAccess().hasValue(this.chan)) this.#draining = true
+    if (this.#signal !== undefined && !discard && chanAccess(this.chan).hasValue(this.chan))
+      this.#draining = true
     else this.#stopListening()
   }
 
