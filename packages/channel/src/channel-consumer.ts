@@ -16,7 +16,8 @@ import {
   resolveSoon,
   signalOf,
 } from '@bigbuff/internal'
-import { Chan } from './chan.js'
+import type { Chan } from './chan.js'
+import { accessOf } from './internal/chan-access.js'
 import { PendingGet } from './internal/pending-get.js'
 
 const getClosed = (): Error => new ClosedError(closedMessage('get', 'consumer'))
@@ -74,8 +75,8 @@ export class ChannelConsumer<T> implements Consumer<T> {
   constructor(source: Chan<T> | AsyncIterable<T> | Iterable<T>, options?: SignalOptions) {
     const action = 'create channel consumer'
     const signal = signalOf(options, action)
-    if (source instanceof Chan) {
-      this.#chan = source
+    if (accessOf(source) !== undefined) {
+      this.#chan = source as Chan<T>
     } else if (isFunction(source, Symbol.asyncIterator) || isFunction(source, Symbol.iterator)) {
       this.#iterable = source
     } else {

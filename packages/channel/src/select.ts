@@ -1,7 +1,7 @@
 import type { SignalOptions } from '@bigbuff/core'
 import { invalid, noop, refuse, resolveSoon } from '@bigbuff/internal'
-import { Chan } from './chan.js'
-import { chanAccess } from './internal/chan-access.js'
+import type { Chan } from './chan.js'
+import { accessOf, chanAccess } from './internal/chan-access.js'
 import { SelectWaiter } from './internal/select-waiter.js'
 import { sendClosed } from './internal/waiters.js'
 
@@ -231,16 +231,26 @@ function perform({ kind, chan, value }: ChanCase, index: number): PerformedCase 
   return { index, value: undefined, ok: true }
 }
 
+// Brand checks, not instanceof: a Chan or case made by the other build (ESM or CJS) of this
+// package, loaded in the same program, is accepted too.
 function assertChan(chan: unknown, action: string): asserts chan is Chan<unknown> {
-  if (!(chan instanceof Chan)) throw new TypeError(invalid(action, 'chan must be a Chan', chan))
+  if (accessOf(chan) === undefined) throw new TypeError(invalid(action, 'chan must be a Chan', chan))
 }
 
 function assertCases(cases: unknown, action: string): asserts cases is readonly ChanCase[] {
   if (!Array.isArray(cases)) throw new TypeError(invalid(action, 'cases must be an array', cases))
   for (let i = 0; i < cases.length; i++) {
     const item: unknown = cases[i]
-    if (!(item instanceof ChanCase)) {
+    if (!isCase(item)) {
       throw new TypeError(invalid(action, `cases[${i}] must come from receiveCase() or sendCase()`, item))
     }
   }
+}
+
+/** A case from {@link receiveCase} or {@link sendCase} of any copy of this package. */
+function isCase(item: unknown): item is ChanCase {
+  if (item instanceof ChanCase) return true
+  if (typeof item !== 'object' || item === null) return false
+  const { kind, chan } = item as Partial<ChanCase>
+  return (kind === 'receive' || kind === 'send') && accessOf(chan) !== undefined
 }

@@ -1,5 +1,6 @@
 export type { AtHand } from './at-hand.js'
 export { AT_HAND, atHand, NOTHING_AT_HAND } from './at-hand.js'
+export { brandOf } from './brand.js'
 export type { Deferred } from './deferred.js'
 export { deferred } from './deferred.js'
 export type { Linked } from './link-queue.js'

@@ -1,3 +1,4 @@
+import { brandOf } from '@bigbuff/internal'
 import type { Chan } from '../chan.js'
 import type { ReceiveWaiter, SendWaiter } from './waiters.js'
 
@@ -44,4 +45,13 @@ export function registerChanAccess(prototype: object, access: ChanAccess): void 
 /** The access of `chan`'s own class. */
 export function chanAccess<T>(chan: Chan<T>): ChanAccess {
   return (chan as unknown as { readonly [ACCESS]: ChanAccess })[ACCESS]
+}
+
+/**
+ * The access of the copy of this package that made `value`, or undefined when `value` is no `Chan`:
+ * the brand check `select`, `receiveCase`, `sendCase` and `ChannelConsumer` use instead of
+ * `instanceof`, which fails for a `Chan` of the other build (ESM or CJS) loaded in the same program.
+ */
+export function accessOf(value: unknown): ChanAccess | undefined {
+  return brandOf<ChanAccess>(value, ACCESS)
 }
