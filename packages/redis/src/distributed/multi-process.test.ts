@@ -71,6 +71,8 @@ describe('RedisExclusive across processes', () => {
         },
         { wait: 1500 },
       )
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      victim.send({ go: true })
       const running = await victim.waitFor((event) => event.running === true)
       const killedAt = performance.now()
       await victim.kill()
