@@ -2,7 +2,7 @@
 // harness's CPU-time workloads: what matters here is how often work runs and how many commands Redis
 // executes, not the CPU of one process).
 //
-//   node bench/workloads/redis-exclusive.mjs [--waves=5] [--callers=1000] [--keys=10] [--processes=4]
+//   node bench/workloads/redis-exclusive.mjs [--waves=5] [--callers=1000] [--keys=10] [--processes=4] [--wait=50]
 //
 // Starts a redis-server on a free port, forks `processes` children, and runs `waves` waves: in each
 // wave every child fires `callers` calls at once, spread evenly over `keys` keys, and waits for all of
@@ -15,7 +15,7 @@
 // first one registers for the key's result on a pub/sub channel subscribed at start, then `SET lock NX
 // PX 10000`; the winner runs the work, `PUBLISH`es the result and `DEL`s the lock; the others get the
 // published result. (It may hand out a result of a run that started before the call: no freshness.)
-// RedisExclusive runs with `wait: 50` so that the joins of the four processes, which arrive within a few
+// RedisExclusive runs with `wait: 50` (`--wait=N`) so that the joins of the four processes, which arrive within a few
 // ms of each other, land in one batch (without a wait the first join starts a batch at once and the
 // later ones form a second).
 import { fork, spawn } from 'node:child_process'
@@ -25,7 +25,6 @@ import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 const WORK_MS = 20
-const WAIT = 50
 
 function flag(name, fallback) {
   const found = process.argv.find((arg) => arg.startsWith(`--${name}=`))
@@ -40,6 +39,7 @@ async function main() {
   const callers = flag('callers', 1000)
   const keys = flag('keys', 10)
   const processes = flag('processes', 4)
+  const wait = flag('wait', 50)
   const port = await freePort()
   const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
     stdio: 'ignore',
@@ -61,7 +61,7 @@ async function main() {
   for (const impl of ['RedisExclusive', 'hand-written singleflight']) {
     const namespace = `bench:${impl === 'RedisExclusive' ? 'ours' : 'sf'}`
     const children = Array.from({ length: processes }, () =>
-      fork(fileURLToPath(import.meta.url), ['child', JSON.stringify({ url, impl, namespace, callers, keys })], {
+      fork(fileURLToPath(import.meta.url), ['child', JSON.stringify({ url, impl, namespace, callers, keys, wait })], {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       }),
     )
@@ -95,7 +95,9 @@ async function main() {
   }
   await admin.close()
   server.kill('SIGKILL')
-  console.log(`${processes} processes × ${callers} callers over ${keys} keys, ${waves} timed waves, work ${WORK_MS} ms`)
+  console.log(
+    `${processes} processes × ${callers} callers over ${keys} keys, ${waves} timed waves, work ${WORK_MS} ms, RedisExclusive wait ${wait} ms`,
+  )
   console.log('| implementation | runs per key per wave | client commands per batch | Redis commands per batch (incl. inside scripts) | results from a run started before the call | wall ms per wave |')
   console.log('|---|--:|--:|--:|--:|--:|')
   for (const row of rows) {
@@ -141,7 +143,7 @@ async function freePort() {
 
 // --- child ----------------------------------------------------------------------------------------
 
-async function child({ url, impl, namespace, callers, keys }) {
+async function child({ url, impl, namespace, callers, keys, wait }) {
   const { createClient } = await import('@redis/client')
   // One machine: every process reads the same wall clock (µs), without sending anything to Redis.
   const time = async () => Math.round((performance.timeOrigin + performance.now()) * 1000)
@@ -157,7 +159,7 @@ async function child({ url, impl, namespace, callers, keys }) {
   if (impl === 'RedisExclusive') {
     const { RedisExclusive } = await import('@bigbuff/redis')
     const exclusive = new RedisExclusive({ url, namespace })
-    call = (key) => exclusive.call(key, work, { wait: WAIT })
+    call = (key) => exclusive.call(key, work, { wait })
     close = () => exclusive.close()
   } else {
     const commands = createClient({ url, RESP: 2 })
