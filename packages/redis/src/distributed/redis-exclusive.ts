@@ -72,6 +72,10 @@ interface LocalRun {
   finished: boolean
   /** Why every caller left (when they did). */
   abandoned: { reason: unknown } | undefined
+  /** The reason of the last caller of this process that left the run. */
+  lastLeft: { reason: unknown } | undefined
+  /** LEAVEs of this process for the run still on their way. */
+  leaving: number
 }
 
 /** An outcome as carried between processes. */
@@ -115,6 +119,10 @@ export class RedisExclusive {
   readonly #connection: Connection
   readonly #subscriber: Subscriber
   readonly #pending = new Map<string, PendingJoin>()
+  /** Joins sent to Redis whose reply has not arrived. */
+  readonly #inflight = new Set<PendingJoin>()
+  /** Every join being sent, awaited by close(). */
+  readonly #sending = new Set<Promise<void>>()
   readonly #batches = new Map<string, LocalBatch>()
   /** 'run' messages for this process that arrived before its JOIN reply named the batch. */
   readonly #early = new Map<string, string>()
@@ -264,7 +272,7 @@ export class RedisExclusive {
     const closed = (): ClosedError =>
       new ClosedError(`Cannot ${CALL}: the RedisExclusive was closed while waiting`)
     const work: Promise<unknown>[] = []
-    for (const pending of this.#pending.values()) {
+    for (const pending of [...this.#pending.values(), ...this.#inflight]) {
       for (const caller of pending.callers) this.#settle(caller, false, closed())
     }
     this.#pending.clear()
@@ -285,11 +293,12 @@ export class RedisExclusive {
         run.controller.abort(closed())
         void run.lease.close()
         work.push(this.#script(RELEASE, batch.key, [batch.id, run.token]).catch(noop))
-      } else if (count > 0) {
+      } else {
+        // A batch here without a run has callers: the last one leaving forgets it.
         work.push(this.#script(LEAVE, batch.key, [batch.id, count, awaiting]).catch(noop))
       }
     }
-    await Promise.all(work)
+    await Promise.all([...work, ...this.#sending])
     await Promise.all([this.#subscriber.close(), this.#connection.close().catch(noop)])
   }
 
@@ -311,7 +320,11 @@ export class RedisExclusive {
       }
       this.#pending.set(key, pending)
       const scheduled = pending
-      queueMicrotask(() => void this.#send(scheduled))
+      queueMicrotask(() => {
+        const sending = this.#send(scheduled)
+        this.#sending.add(sending)
+        void sending.then(() => this.#sending.delete(sending))
+      })
     }
     pending.callers.push(caller)
     pending.work = work
@@ -323,9 +336,10 @@ export class RedisExclusive {
   async #send(pending: PendingJoin): Promise<void> {
     if (this.#pending.get(pending.key) !== pending) return
     this.#pending.delete(pending.key)
+    // Callers that left before the send are gone from the list (a list of only those is never sent).
     const callers = pending.callers.filter((caller) => !caller.done)
-    if (callers.length === 0) return
     pending.sent = true
+    this.#inflight.add(pending)
     let reply: unknown[]
     try {
       await this.#subscriber.ready()
@@ -337,10 +351,21 @@ export class RedisExclusive {
         pending.rate,
       ])) as unknown[]
     } catch (error) {
+      this.#inflight.delete(pending)
       for (const caller of callers) this.#settle(caller, false, error)
       return
     }
+    this.#inflight.delete(pending)
     const id = String(reply[0])
+    if (this.#closed) {
+      // Closed while the join was on its way: withdraw it (the callers were rejected by close()).
+      const withdraw =
+        reply[2] === 'run' && reply[3] === this.#pid
+          ? this.#script(RELEASE, pending.key, [id, String(reply[4])])
+          : this.#script(LEAVE, pending.key, [id, callers.length, callers.filter((c) => c.awaiting).length])
+      await withdraw.catch(noop)
+      return
+    }
     const batch = this.#batch(pending.key, id, pending.work)
     if (reply[1] === 1) batch.primary = true
     for (const caller of callers) {
@@ -352,32 +377,39 @@ export class RedisExclusive {
     if (pending.left > 0) {
       this.#script(LEAVE, pending.key, [id, pending.left, pending.leftAwaiting]).catch(noop)
     }
-    if (this.#closed) return
     this.#state(batch, reply.slice(2))
   }
 
   /** A caller's signal aborted: it is rejected now and leaves its batch everywhere. */
   #leave(caller: Caller, reason: unknown): void {
-    if (caller.done) return
+    // Only reached while the caller waits: its abort listener is removed when it settles.
     const pending = caller.pending
-    const batch = caller.batch
+    // A caller not in a join being sent is in a batch.
+    const batch = caller.batch as LocalBatch
     this.#settle(caller, false, reason)
     if (pending) {
       if (pending.sent) {
+        // Only call()s have a signal, so a caller that leaves is always an awaiting one.
         pending.left++
-        if (caller.awaiting) pending.leftAwaiting++
+        pending.leftAwaiting++
       } else if (pending.callers.every((other) => other.done)) {
         this.#pending.delete(pending.key)
       }
       return
     }
-    if (!batch) return
     batch.callers.delete(caller)
     const run = batch.run
+    if (run) {
+      run.lastLeft = { reason }
+      run.leaving++
+    }
     if (batch.callers.size === 0 && !run) this.#forget(batch)
-    this.#script(LEAVE, batch.key, [batch.id, 1, caller.awaiting ? 1 : 0]).then((nobody) => {
-      if (nobody === 1 && run && !run.finished && batch.callers.size === 0) this.#abandon(run, reason)
-    }, noop)
+    const left = (nobody: unknown): void => {
+      if (!run) return
+      run.leaving--
+      if (nobody === 1 && !run.finished && batch.callers.size === 0) this.#abandon(run, reason)
+    }
+    this.#script(LEAVE, batch.key, [batch.id, 1, 1]).then(left, () => left(0))
   }
 
   // --- batches ---------------------------------------------------------------------------------
@@ -396,8 +428,7 @@ export class RedisExclusive {
 
   #forget(batch: LocalBatch): void {
     this.#clearTimer(batch)
-    const name = batchName(batch.key, batch.id)
-    if (this.#batches.get(name) === batch) this.#batches.delete(name)
+    this.#batches.delete(batchName(batch.key, batch.id))
   }
 
   #clearTimer(batch: LocalBatch): void {
@@ -436,12 +467,11 @@ export class RedisExclusive {
 
   /** Looks at (and, when due, starts or takes over) the batch after `delay` ms. */
   #check(batch: LocalBatch, delay: number): void {
-    if (batch.run) return
     this.#clearTimer(batch)
     batch.timer = realSetTimeout(
       () => {
+        // Running the batch here, forgetting it and close() all clear this timer first.
         batch.timer = undefined
-        if (this.#closed || batch.run || !this.#batches.has(batchName(batch.key, batch.id))) return
         this.#script(STEP, batch.key, [batch.id]).then(
           (state) => {
             if (!this.#closed && this.#batches.has(batchName(batch.key, batch.id)))
@@ -494,12 +524,21 @@ export class RedisExclusive {
       },
       `the lease on key ${batch.key}`,
     )
-    const run: LocalRun = { batch, token, lease, controller, finished: false, abandoned: undefined }
+    const run: LocalRun = {
+      batch,
+      token,
+      lease,
+      controller,
+      finished: false,
+      abandoned: undefined,
+      lastLeft: undefined,
+      leaving: 0,
+    }
     batch.run = run
     lease.signal.addEventListener(
       'abort',
       () => {
-        if (run.finished) return
+        // Never after the run finished: finishing closes the lease, which then is never lost.
         controller.abort(lease.signal.reason)
         // This process no longer runs the batch: its callers get the loss, not a result.
         this.#fail(batch, lease.signal.reason)
@@ -520,6 +559,7 @@ export class RedisExclusive {
   }
 
   #abandon(run: LocalRun, reason: unknown): void {
+    if (run.abandoned) return
     run.abandoned = { reason }
     run.controller.abort(reason)
   }
@@ -580,7 +620,12 @@ export class RedisExclusive {
         return
       case 'abort':
         if (batch?.run && !batch.run.finished) {
-          this.#abandon(batch.run, new DOMException('Every caller of the batch left', 'AbortError'))
+          // When a caller of this process left last, the work sees its reason.
+          const local = batch.run.leaving > 0 ? batch.run.lastLeft : undefined
+          this.#abandon(
+            batch.run,
+            local ? local.reason : new DOMException('Every caller of the batch left', 'AbortError'),
+          )
         }
         return
       case 'dropped':
@@ -630,15 +675,14 @@ export class RedisExclusive {
         return { ok: false, error }
       }
     }
-    let parsed: { name?: unknown; message?: unknown; code?: unknown } = {}
-    try {
-      parsed = JSON.parse(text.slice(1)) as typeof parsed
-    } catch {
-      // Leave the defaults.
+    // Written by describeError(): name and message are strings, code is there when the error had one.
+    const { name, message, code } = JSON.parse(text.slice(1)) as {
+      name: string
+      message: string
+      code?: unknown
     }
-    const error = new Error(typeof parsed.message === 'string' ? parsed.message : 'Unknown error')
-    if (typeof parsed.name === 'string') error.name = parsed.name
-    if (parsed.code !== undefined) (error as Error & { code?: unknown }).code = parsed.code
+    const error = Object.assign(new Error(message), code === undefined ? {} : { code })
+    error.name = name
     return { ok: false, error }
   }
 
