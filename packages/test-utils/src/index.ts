@@ -1,5 +1,13 @@
 export type { ConsumerContractOptions, ConsumerContractSubject } from './consumer-contract.js'
 export { describeConsumerContract } from './consumer-contract.js'
+export type {
+  ExclusiveContractCallOptions,
+  ExclusiveContractContext,
+  ExclusiveContractOptions,
+  ExclusiveContractSubject,
+  ExclusiveContractTarget,
+} from './exclusive-contract.js'
+export { describeExclusiveContract } from './exclusive-contract.js'
 export type { SharedSignalOptions } from './shared-signal.js'
 export { expectOneListenerPerSignal } from './shared-signal.js'
 export { trackListeners } from './track-listeners.js'
