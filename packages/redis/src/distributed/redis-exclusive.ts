@@ -74,6 +74,8 @@ interface LocalRun {
   abandoned: { reason: unknown } | undefined
   /** The reason of the last caller of this process that left the run. */
   lastLeft: { reason: unknown } | undefined
+  /** LEAVEs of this process for the run still on their way. */
+  leaving: number
 }
 
 /** An outcome as carried between processes. */
@@ -395,11 +397,17 @@ export class RedisExclusive {
     if (!batch) return
     batch.callers.delete(caller)
     const run = batch.run
-    if (run) run.lastLeft = { reason }
+    if (run) {
+      run.lastLeft = { reason }
+      run.leaving++
+    }
     if (batch.callers.size === 0 && !run) this.#forget(batch)
-    this.#script(LEAVE, batch.key, [batch.id, 1, caller.awaiting ? 1 : 0]).then((nobody) => {
-      if (nobody === 1 && run && !run.finished && batch.callers.size === 0) this.#abandon(run, reason)
-    }, noop)
+    const left = (nobody: unknown): void => {
+      if (!run) return
+      run.leaving--
+      if (nobody === 1 && !run.finished && batch.callers.size === 0) this.#abandon(run, reason)
+    }
+    this.#script(LEAVE, batch.key, [batch.id, 1, caller.awaiting ? 1 : 0]).then(left, () => left(0))
   }
 
   // --- batches ---------------------------------------------------------------------------------
@@ -524,6 +532,7 @@ export class RedisExclusive {
       finished: false,
       abandoned: undefined,
       lastLeft: undefined,
+      leaving: 0,
     }
     batch.run = run
     lease.signal.addEventListener(
@@ -611,8 +620,8 @@ export class RedisExclusive {
         return
       case 'abort':
         if (batch?.run && !batch.run.finished) {
-          // When this process's callers left last, the work sees the last one's reason.
-          const local = batch.callers.size === 0 ? batch.run.lastLeft : undefined
+          // When a caller of this process left last, the work sees its reason.
+          const local = batch.run.leaving > 0 ? batch.run.lastLeft : undefined
           this.#abandon(
             batch.run,
             local ? local.reason : new DOMException('Every caller of the batch left', 'AbortError'),
