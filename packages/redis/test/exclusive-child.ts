@@ -5,7 +5,7 @@
  */
 import { createClient } from '@redis/client'
 import { RedisExclusive } from '../src/index.js'
-import { emit } from './child-runner.js'
+import { commands, emit } from './child-runner.js'
 
 export interface ExclusiveChildConfig {
   readonly url: string
@@ -54,6 +54,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 if (config.mode === 'hang') {
   const key = config.keys[0]!
   emit({ ready: true })
+  // Join only when the parent says so (after its own join).
+  for await (const _ of commands()) break
   await exclusive
     .call(
       key,

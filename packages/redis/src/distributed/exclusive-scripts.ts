@@ -123,12 +123,18 @@ for _, v in ipairs(state) do reply[#reply + 1] = v end
 return reply
 `)
 
-/** STEP: ARGV[6] batch id. Starts the batch if it is due; returns step()'s reply. */
+/**
+ * STEP: ARGV[6] batch id. Takes over a run whose lease expired, starts the batch if it is due;
+ * returns step()'s reply.
+ */
 export const STEP = lua(`${COMMON}
 local id = ARGV[6]
 local now = now_ms()
+-- A run whose lease ran out (its process died, or lost Redis for longer than the lease) is taken
+-- over first, whichever batch the caller waits for: its own or the one queued behind it.
+local run = get('run')
+if run ~= '' and getn('until') < now then takeover(run, now, get('owner')) end
 local state = step(id, now)
-if state[1] == 'running' and state[2] == 0 then state = takeover(id, now, get('owner')) end
 touch(now)
 return state
 `)

@@ -71,6 +71,8 @@ describe('RedisExclusive across processes', () => {
         },
         { wait: 1500 },
       )
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      victim.send({ go: true })
       const running = await victim.waitFor((event) => event.running === true)
       const killedAt = performance.now()
       await victim.kill()
@@ -80,6 +82,28 @@ describe('RedisExclusive across processes', () => {
       expect(tokenHere).toBeGreaterThan(running.token!)
       // The key works normally afterwards.
       expect(await here.call('k', ({ token }) => token)).toBeGreaterThan(tokenHere)
+    } finally {
+      await here.close()
+    }
+  }, 30_000)
+  it('a runner killed with SIGKILL while others only wait behind its run: the key is free within lease + one interval', async () => {
+    const namespace = uniqueKey('kill-queued')
+    const lease = 900
+    const here = new RedisExclusive({ url: redisUrl, namespace, lease })
+    try {
+      await here.call('warm', () => 0)
+      const victim = child({ namespace, mode: 'hang', keys: ['k'], lease })
+      await victim.waitFor((event) => event.ready === true)
+      victim.send({ go: true })
+      const running = await victim.waitFor((event) => event.running === true)
+      // Joins the batch queued behind the victim's run.
+      const call = here.call('k', ({ token }) => token)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const killedAt = performance.now()
+      await victim.kill()
+      const token = await call
+      expect(performance.now() - killedAt).toBeLessThan(lease + lease / 3 + 700)
+      expect(token).toBeGreaterThan(running.token!)
     } finally {
       await here.close()
     }

@@ -206,6 +206,20 @@ describe('RedisExclusive in one process', () => {
     expect(exclusive.close()).toBe(exclusive.done)
   })
 
+  it('close() while a join is on its way rejects its callers with ClosedError and withdraws the join', async () => {
+    const namespace = uniqueKey('ns')
+    const exclusive = open({ namespace })
+    await exclusive.call('warm', () => 0)
+    let runs = 0
+    const call = exclusive.call('k', () => runs++)
+    const check = expect(call).rejects.toBeInstanceOf(ClosedError)
+    await new Promise((resolve) => setImmediate(resolve))
+    await exclusive.close()
+    await check
+    const other = open({ namespace })
+    expect(await other.call('k', () => 'fresh')).toBe('fresh')
+  })
+
   it('refuses bad input', async () => {
     expect(() => new RedisExclusive({ namespace: '' })).toThrow(TypeError)
     expect(() => new RedisExclusive({ namespace: 'x', lease: -1 })).toThrow(RangeError)

@@ -72,6 +72,10 @@ interface LocalRun {
   finished: boolean
   /** Why every caller left (when they did). */
   abandoned: { reason: unknown } | undefined
+  /** The reason of the last caller of this process that left the run. */
+  lastLeft: { reason: unknown } | undefined
+  /** LEAVEs of this process for the run still on their way. */
+  leaving: number
 }
 
 /** An outcome as carried between processes. */
@@ -114,6 +118,10 @@ export class RedisExclusive {
   readonly #connection: Connection
   readonly #subscriber: Subscriber
   readonly #pending = new Map<string, PendingJoin>()
+  /** Joins sent to Redis whose reply has not arrived. */
+  readonly #inflight = new Set<PendingJoin>()
+  /** Every join being sent, awaited by close(). */
+  readonly #sending = new Set<Promise<void>>()
   readonly #batches = new Map<string, LocalBatch>()
   /** 'run' messages for this process that arrived before its JOIN reply named the batch. */
   readonly #early = new Map<string, string>()
@@ -263,7 +271,7 @@ export class RedisExclusive {
     const closed = (): ClosedError =>
       new ClosedError(`Cannot ${CALL}: the RedisExclusive was closed while waiting`)
     const work: Promise<unknown>[] = []
-    for (const pending of this.#pending.values()) {
+    for (const pending of [...this.#pending.values(), ...this.#inflight]) {
       for (const caller of pending.callers) this.#settle(caller, false, closed())
     }
     this.#pending.clear()
@@ -288,7 +296,7 @@ export class RedisExclusive {
         work.push(this.#script(LEAVE, batch.key, [batch.id, count, awaiting]).catch(noop))
       }
     }
-    await Promise.all(work)
+    await Promise.all([...work, ...this.#sending])
     await Promise.all([this.#subscriber.close(), this.#connection.close().catch(noop)])
   }
 
@@ -310,7 +318,11 @@ export class RedisExclusive {
       }
       this.#pending.set(key, pending)
       const scheduled = pending
-      queueMicrotask(() => void this.#send(scheduled))
+      queueMicrotask(() => {
+        const sending = this.#send(scheduled)
+        this.#sending.add(sending)
+        void sending.then(() => this.#sending.delete(sending))
+      })
     }
     pending.callers.push(caller)
     pending.work = work
@@ -325,6 +337,7 @@ export class RedisExclusive {
     const callers = pending.callers.filter((caller) => !caller.done)
     if (callers.length === 0) return
     pending.sent = true
+    this.#inflight.add(pending)
     let reply: unknown[]
     try {
       await this.#subscriber.ready()
@@ -336,10 +349,21 @@ export class RedisExclusive {
         pending.rate,
       ])) as unknown[]
     } catch (error) {
+      this.#inflight.delete(pending)
       for (const caller of callers) this.#settle(caller, false, error)
       return
     }
+    this.#inflight.delete(pending)
     const id = String(reply[0])
+    if (this.#closed) {
+      // Closed while the join was on its way: withdraw it (the callers were rejected by close()).
+      const withdraw =
+        reply[2] === 'run' && reply[3] === this.#pid
+          ? this.#script(RELEASE, pending.key, [id, String(reply[4])])
+          : this.#script(LEAVE, pending.key, [id, callers.length, callers.filter((c) => c.awaiting).length])
+      await withdraw.catch(noop)
+      return
+    }
     const batch = this.#batch(pending.key, id, pending.work)
     if (reply[1] === 1) batch.primary = true
     for (const caller of callers) {
@@ -373,10 +397,17 @@ export class RedisExclusive {
     if (!batch) return
     batch.callers.delete(caller)
     const run = batch.run
+    if (run) {
+      run.lastLeft = { reason }
+      run.leaving++
+    }
     if (batch.callers.size === 0 && !run) this.#forget(batch)
-    this.#script(LEAVE, batch.key, [batch.id, 1, caller.awaiting ? 1 : 0]).then((nobody) => {
-      if (nobody === 1 && run && !run.finished && batch.callers.size === 0) this.#abandon(run, reason)
-    }, noop)
+    const left = (nobody: unknown): void => {
+      if (!run) return
+      run.leaving--
+      if (nobody === 1 && !run.finished && batch.callers.size === 0) this.#abandon(run, reason)
+    }
+    this.#script(LEAVE, batch.key, [batch.id, 1, caller.awaiting ? 1 : 0]).then(left, () => left(0))
   }
 
   // --- batches ---------------------------------------------------------------------------------
@@ -493,7 +524,16 @@ export class RedisExclusive {
       },
       `the lease on key ${batch.key}`,
     )
-    const run: LocalRun = { batch, token, lease, controller, finished: false, abandoned: undefined }
+    const run: LocalRun = {
+      batch,
+      token,
+      lease,
+      controller,
+      finished: false,
+      abandoned: undefined,
+      lastLeft: undefined,
+      leaving: 0,
+    }
     batch.run = run
     lease.signal.addEventListener(
       'abort',
@@ -519,6 +559,7 @@ export class RedisExclusive {
   }
 
   #abandon(run: LocalRun, reason: unknown): void {
+    if (run.abandoned) return
     run.abandoned = { reason }
     run.controller.abort(reason)
   }
@@ -579,7 +620,12 @@ export class RedisExclusive {
         return
       case 'abort':
         if (batch?.run && !batch.run.finished) {
-          this.#abandon(batch.run, new DOMException('Every caller of the batch left', 'AbortError'))
+          // When a caller of this process left last, the work sees its reason.
+          const local = batch.run.leaving > 0 ? batch.run.lastLeft : undefined
+          this.#abandon(
+            batch.run,
+            local ? local.reason : new DOMException('Every caller of the batch left', 'AbortError'),
+          )
         }
         return
       case 'dropped':

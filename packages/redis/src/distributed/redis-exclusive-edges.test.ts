@@ -1,0 +1,246 @@
+/// <reference types="node" />
+import { ClosedError } from '@bigbuff/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { rawClient, redisUrl, uniqueKey, until } from '../../test/helpers.js'
+import { LeaseLostError } from './lease.js'
+import { RedisExclusive } from './redis-exclusive.js'
+import type { RedisExclusiveOptions } from './types.js'
+
+const opened: RedisExclusive[] = []
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((exclusive) => exclusive.close()))
+})
+
+function open(options: Partial<RedisExclusiveOptions> = {}): RedisExclusive {
+  const exclusive = new RedisExclusive({ url: redisUrl, namespace: uniqueKey('edge'), ...options })
+  opened.push(exclusive)
+  return exclusive
+}
+
+/** Two objects of one namespace, connections warmed up. */
+async function pair(options: Partial<RedisExclusiveOptions> = {}): Promise<[RedisExclusive, RedisExclusive]> {
+  const namespace = uniqueKey('edge')
+  const a = open({ namespace, ...options })
+  const b = open({ namespace, ...options })
+  await Promise.all([a.call('warm', () => 0), b.call('warm', () => 0)])
+  return [a, b]
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function gate(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void
+  const promise = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  return { promise, release }
+}
+
+describe('RedisExclusive edge cases', () => {
+  it('refuses options that are not an object, and reports closed', async () => {
+    expect(() => new RedisExclusive(null as never)).toThrow(TypeError)
+    expect(() => new RedisExclusive({ namespace: 'x', codec: {} as never })).toThrow(TypeError)
+    expect(() => new RedisExclusive({ namespace: 'x', onError: 1 as never })).toThrow(TypeError)
+    const exclusive = open()
+    expect(exclusive.closed).toBe(false)
+    await exclusive.close()
+    expect(exclusive.closed).toBe(true)
+    await exclusive[Symbol.asyncDispose]()
+  })
+
+  it('sends the client error of a start() that cannot reach Redis to onError', async () => {
+    const errors: unknown[] = []
+    const exclusive = open({ url: 'redis://127.0.0.1:1', onError: (error) => errors.push(error) })
+    exclusive.start('k', () => 1)
+    await until(() => errors.length === 1)
+    expect(errors[0]).toMatchObject({ code: 'ECONNREFUSED' })
+  })
+
+  it('ignores errors nobody awaits without onError, and a throwing onError', async () => {
+    const quiet = open()
+    let ran = false
+    quiet.start('k', () => {
+      ran = true
+      throw new Error('ignored')
+    })
+    await until(() => ran)
+    const throwing = open({
+      onError: () => {
+        throw new Error('from onError')
+      },
+    })
+    let ranToo = false
+    throwing.start('k', () => {
+      ranToo = true
+      return Promise.reject(new Error('reported'))
+    })
+    await until(() => ranToo)
+    await sleep(30)
+  })
+
+  it('a caller aborted in the tick it called never joins; one aborted while its join is on its way leaves', async () => {
+    const exclusive = open()
+    let runs = 0
+    const now = new AbortController()
+    const first = exclusive.call('k', () => runs++, { signal: now.signal })
+    now.abort('now')
+    await expect(first).rejects.toBe('now')
+    const soon = new AbortController()
+    const second = exclusive.call('j', () => runs++, { signal: soon.signal, wait: 200 })
+    const check = expect(second).rejects.toBe('soon')
+    await Promise.resolve()
+    await Promise.resolve()
+    soon.abort('soon')
+    await check
+    await sleep(300)
+    expect(runs).toBe(0)
+  })
+
+  it('close() withdraws callers queued behind a run in another object', async () => {
+    const [a, b] = await pair()
+    const release = gate()
+    let runs = 0
+    const running = a.call('k', async () => {
+      runs++
+      await release.promise
+      return 'first'
+    })
+    await until(() => runs === 1)
+    const queued = b.call('k', () => {
+      runs++
+      return 'second'
+    })
+    const check = expect(queued).rejects.toBeInstanceOf(ClosedError)
+    await sleep(50)
+    await b.close()
+    await check
+    release.release()
+    expect(await running).toBe('first')
+    await sleep(50)
+    expect(runs).toBe(1)
+  })
+
+  it('times a batch queued behind a run by its wait, announced when the run ends', async () => {
+    const [a, b] = await pair()
+    let started = 0
+    const running = a.call('k', async () => {
+      started = performance.now()
+      await sleep(50)
+    })
+    await until(() => started > 0)
+    const joined = performance.now()
+    let ranAt = 0
+    await b.call(
+      'k',
+      () => {
+        ranAt = performance.now()
+      },
+      { wait: 300 },
+    )
+    await running
+    expect(ranAt - joined).toBeGreaterThanOrEqual(250)
+  })
+
+  it('rebuilds thrown non-errors and errors without a message elsewhere', async () => {
+    const [a, b] = await pair()
+    const release = gate()
+    let runs = 0
+    const running = a.call('k', async () => {
+      runs++
+      await release.promise
+    })
+    await until(() => runs === 1)
+    const elsewhere = a.call('k', () => 0)
+    await sleep(30)
+    const here = b.call('k', () => {
+      throw 'plain text'
+    })
+    const checks = [expect(here).rejects.toBe('plain text'), elsewhere.catch((error: unknown) => error)]
+    await sleep(30)
+    release.release()
+    await running
+    const [, error] = await Promise.all(checks)
+    expect(error).toBeInstanceOf(Error)
+    expect(error).toMatchObject({ name: 'Error', message: 'plain text' })
+  })
+
+  it('a value the codec cannot carry reaches local callers as is and others as a TypeError', async () => {
+    const codec = {
+      encode: (value: unknown) =>
+        value === 'unencodable' ? (1 as unknown as string) : JSON.stringify(value),
+      decode: (text: string) => JSON.parse(text) as unknown,
+    }
+    const [a, b] = await pair({ codec })
+    const release = gate()
+    let runs = 0
+    const running = a.call('k', async () => {
+      runs++
+      await release.promise
+    })
+    await until(() => runs === 1)
+    const elsewhere = a.call('k', () => 0)
+    await sleep(30)
+    const here = b.call('k', () => 'unencodable')
+    await sleep(30)
+    release.release()
+    await running
+    expect(await here).toBe('unencodable')
+    await expect(elsewhere).rejects.toMatchObject({ name: 'TypeError' })
+  })
+
+  it('aborts the work in another object once every caller in every object left', async () => {
+    const [a, b] = await pair()
+    const release = gate()
+    let runs = 0
+    const running = a.call('k', async () => {
+      runs++
+      await release.promise
+    })
+    await until(() => runs === 1)
+    const inA = new AbortController()
+    const inB = new AbortController()
+    const fromA = a.call('k', () => 'a', { signal: inA.signal })
+    await sleep(30)
+    let seen: AbortSignal | undefined
+    const fromB = b.call(
+      'k',
+      ({ signal }) =>
+        new Promise((resolve) => {
+          seen = signal
+          signal.addEventListener('abort', () => resolve('stopped'))
+        }),
+      { signal: inB.signal },
+    )
+    const checks = [expect(fromA).rejects.toBe('a left'), expect(fromB).rejects.toBe('b left')]
+    await sleep(30)
+    release.release()
+    await running
+    await until(() => seen !== undefined)
+    inB.abort('b left')
+    await sleep(50)
+    expect(seen?.aborted).toBe(false)
+    inA.abort('a left')
+    await until(() => seen?.aborted === true)
+    expect(seen?.reason).toMatchObject({ name: 'AbortError' })
+    await Promise.all(checks)
+  })
+
+  it('loses the lease when Redis forgets the run: the signal aborts with LeaseLostError and local callers reject', async () => {
+    const namespace = uniqueKey('edge')
+    const exclusive = open({ namespace, lease: 300 })
+    let seen: AbortSignal | undefined
+    const call = exclusive.call('k', ({ signal }) => {
+      seen = signal
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+    })
+    const check = expect(call).rejects.toBeInstanceOf(LeaseLostError)
+    await until(() => seen !== undefined)
+    const client = await rawClient()
+    await client.sendCommand(['DEL', `${namespace}:exclusive:k`])
+    client.destroy()
+    await check
+    expect(seen?.reason).toBeInstanceOf(LeaseLostError)
+    expect(await exclusive.call('k', () => 'again')).toBe('again')
+  })
+})
