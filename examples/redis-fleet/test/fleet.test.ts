@@ -66,8 +66,8 @@ describe('redis-fleet demo', () => {
     timeout: 120_000,
   }, async () => {
     const { code, stdout, stderr } = await runDemo(redis.url, 100_000)
-    expect(stderr).toBe('')
-    expect(code).toBe(0)
+    expect(code, `stderr:\n${stderr}`).toBe(0)
+    expect(stderr).not.toMatch(/error|redis-fleet:/i)
     const lines = stdout.trimEnd().split('\n')
     const summary = JSON.parse(lines.at(-1) as string) as Summary
     expect(summary.ok).toBe(true)
@@ -85,7 +85,7 @@ describe('redis-fleet demo', () => {
     // Some caller got a result computed in another process.
     expect(summary.processes.some((stats) => stats.servedByOthers > 0)).toBe(true)
 
-    // Jobs: never more than the limit at once across the 4 processes, and the limit was reached.
+    // Jobs: never more than the limit at once across the 4 processes; every job had its own token.
     expect(summary.maxConcurrent).toBeLessThanOrEqual(summary.limit)
     expect(summary.maxConcurrent).toBeGreaterThan(0)
     expect(summary.jobTokensUnique).toBe(true)
