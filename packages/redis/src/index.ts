@@ -1,5 +1,6 @@
 export { LeaseLostError } from './distributed/lease.js'
 export { RedisExclusive } from './distributed/redis-exclusive.js'
+export { RedisWorkers } from './distributed/redis-workers.js'
 export type {
   DistributedWork,
   DistributedWorkContext,
