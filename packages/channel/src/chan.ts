@@ -261,7 +261,7 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
   }
 
   static {
-    registerChanAccess(Chan.prototype, {
+    registerChanAccess(this.prototype, {
       canSend: (chan) => chan.#closed || chan.#sendReady(),
       canReceive: (chan) => chan.#closed || chan.#hasValue(),
       hasValue: (chan) => chan.#hasValue(),
