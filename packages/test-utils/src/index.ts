@@ -1,5 +1,8 @@
 export type { ConsumerContractOptions, ConsumerContractSubject } from './consumer-contract.js'
 export { describeConsumerContract } from './consumer-contract.js'
+export { collected, gc, heapAfterGc, heapUsed } from './memory.js'
 export type { SharedSignalOptions } from './shared-signal.js'
 export { expectOneListenerPerSignal } from './shared-signal.js'
+export type { Settlement } from './time.js'
+export { flushMicrotasks, nextTurn, sleep, trackSettlement } from './time.js'
 export { trackListeners } from './track-listeners.js'
