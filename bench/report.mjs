@@ -105,7 +105,8 @@ function bytesTable(scenarios) {
 /** One line per target: the ratio or size it asks for, what this run measured, and whether it holds. */
 function evaluate(scenario, target) {
   const row = (impl) => scenario.rows.find((r) => r.impl === impl && !r.unavailable)
-  const ours = row(scenario.ours)
+  // `of` names another of our implementations when the target is about it (default: the scenario's own).
+  const ours = row(target.of ?? scenario.ours)
   if (target.vs !== undefined) {
     const peer = row(target.vs)
     if (!ours || !peer) return { measured: 'not measured', met: false }

@@ -82,6 +82,7 @@ export function stalePackages(names: readonly string[]): string[] {
   const byName = workspacePackages()
   const shared = Math.max(
     statSync(join(root, 'scripts', 'tsup-shared.ts')).mtimeMs,
+    statSync(join(root, 'scripts', 'tree-shakeable.ts')).mtimeMs,
     newestSource(join(root, 'packages', 'internal')),
   )
   return names.filter((name) => {

@@ -4,12 +4,15 @@ import { expect, ours, sumTo } from '../shared.mjs'
 export const title = 'Fan-out'
 export const description = [
   'One producer writes messages 0 … m-1 (`await`ing each write), N consumers each read all of them; throughput counts',
-  'deliveries (m × N). BigBuffer consumers read with `range` from @bigbuff/consumer, which does get + commit per',
-  'message, so the default cleaner drops what every consumer committed; it-pushable gets one queue per consumer;',
+  'deliveries (m × N). BigBuffer consumers read with `range` from @bigbuff/consumer, which commits every message',
+  '(taking the messages already at hand without a promise each), so the default cleaner drops what every consumer',
+  'committed; it-pushable gets one queue per consumer;',
   'rxjs ReplaySubject calls each subscriber back synchronously and keeps every value; channel-ts keeps one queue',
   'per receiver. "Late" consumers start after all m messages were written and read them from the start;',
   'channel-ts sits that out: its queues are Arrays drained with `shift()`, quadratic at this size, and its',
-  'receivers only see messages sent after they joined.',
+  'receivers only see messages sent after they joined. "Bursty": the producer writes 512 messages at once',
+  '(BigBuffer `putAll`, a loop of pushes or `next()` for the others), then waits for `setImmediate`, so consumers',
+  'find many values already at hand; channel-ts sits that out too.',
 ].join(' ')
 
 /**
@@ -33,7 +36,12 @@ const adapters = {
       open: (n, m) => {
         const buffer = new BigBuffer()
         const readers = Array.from({ length: n }, () => read(buffer, m))
-        return { publish: (value) => buffer.put(value), readers, keep: buffer }
+        return {
+          publish: (value) => buffer.put(value),
+          publishAll: (values) => buffer.putAll(values),
+          readers,
+          keep: buffer,
+        }
       },
       fill: async (m) => {
         const buffer = new BigBuffer()
@@ -41,6 +49,39 @@ const adapters = {
         return buffer
       },
       // Every consumer registers before any reads, so the cleaner drops nothing until all have committed.
+      late: (buffer, n, m) => ({ readers: Array.from({ length: n }, () => read(buffer, m)), keep: buffer }),
+    }
+  },
+  'BigBuffer iterate': async () => {
+    const [BigBuffer, iterate] = await Promise.all([
+      ours('@bigbuff/buffer', 'BigBuffer'),
+      ours('@bigbuff/consumer', 'iterate'),
+    ])
+    const read = async (buffer, m) => {
+      let sum = 0
+      let count = 0
+      for await (const value of iterate(buffer.consumer())) {
+        sum += value
+        if (++count === m) break
+      }
+      return sum
+    }
+    return {
+      open: (n, m) => {
+        const buffer = new BigBuffer()
+        const readers = Array.from({ length: n }, () => read(buffer, m))
+        return {
+          publish: (value) => buffer.put(value),
+          publishAll: (values) => buffer.putAll(values),
+          readers,
+          keep: buffer,
+        }
+      },
+      fill: async (m) => {
+        const buffer = new BigBuffer()
+        await buffer.putAll(Array.from({ length: m }, (_, i) => i))
+        return buffer
+      },
       late: (buffer, n, m) => ({ readers: Array.from({ length: n }, () => read(buffer, m)), keep: buffer }),
     }
   },
@@ -120,6 +161,22 @@ async function live(adapter, n, m) {
   return [keep]
 }
 
+const BURST = 512
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+async function bursty(adapter, n, m) {
+  const { publish, publishAll, readers, keep } = adapter.open(n, m)
+  for (let start = 0; start < m; start += BURST) {
+    const values = Array.from({ length: Math.min(BURST, m - start) }, (_, i) => start + i)
+    if (publishAll === undefined) for (const value of values) publish(value)
+    else await publishAll(values)
+    await nextTurn()
+  }
+  const sums = await Promise.all(readers)
+  for (const sum of sums) expect(sum, sumTo(m), 'sum read by a consumer of a bursty producer')
+  return [keep]
+}
+
 async function late(adapter, filled, n, m) {
   const { readers, keep } = adapter.late(filled, n, m)
   const sums = await Promise.all(readers)
@@ -128,6 +185,15 @@ async function late(adapter, filled, n, m) {
 }
 
 const names = Object.keys(adapters)
+/** `iterate()` is measured where its target is: N = 10 and the late consumers. */
+const at = (n) => (name) => name !== 'BigBuffer iterate' || n === 10
+
+const iterateTarget = (row) => ({
+  of: 'BigBuffer iterate',
+  vs: 'it-pushable',
+  atLeast: 1.5,
+  label: `BigBuffer iterate() fan-out ≥ 1.5× it-pushable at N = 10 (${row})`,
+})
 
 export function scenarios({ quick }) {
   const m = quick ? 5_000 : 100_000
@@ -137,7 +203,7 @@ export function scenarios({ quick }) {
     ops: m * n,
     ours: 'BigBuffer',
     impls: Object.fromEntries(
-      names.map((name) => [
+      names.filter(at(n)).map((name) => [
         name,
         async () => {
           const adapter = await adapters[name]()
@@ -174,5 +240,31 @@ export function scenarios({ quick }) {
         ]),
     ),
   }
-  return [...liveScenarios, lateScenario]
+  const burstyScenarios = [10, 100].map((n) => ({
+    id: `bursty${n}`,
+    label: `${m / 1000}k messages in bursts of ${BURST}, ${n} consumers`,
+    ops: m * n,
+    ours: 'BigBuffer',
+    impls: Object.fromEntries(
+      names
+        .filter((name) => name !== 'channel-ts' && at(n)(name))
+        .map((name) => [
+          name,
+          async () => {
+            const adapter = await adapters[name]()
+            return () => bursty(adapter, n, m)
+          },
+        ]),
+    ),
+    targets: [
+      { vs: 'it-pushable', atLeast: 1.5, label: `BigBuffer bursty fan-out ≥ 1.5× it-pushable at N = ${n}` },
+      ...(n === 10 ? [iterateTarget('bursty')] : []),
+    ],
+  }))
+  lateScenario.targets = [
+    { vs: 'it-pushable', atLeast: 1.5, label: 'BigBuffer late fan-out ≥ 1.5× it-pushable' },
+    iterateTarget('late'),
+  ]
+  liveScenarios[1].targets.push(iterateTarget('awaited'))
+  return [...liveScenarios, ...burstyScenarios, lateScenario]
 }

@@ -105,16 +105,15 @@ export async function main(argv = process.argv.slice(2), stream = process.stdout
   const finished = {}
   const timed = (name, run) => run.then(() => (finished[name] = performance.now() - started))
 
+  // Once every producer has finished, end() lets each consumer read what is left; their loops then
+  // finish on their own, and end() resolves when all have committed (the buffer is closed by then).
+  const producers = Promise.all([produce(buffer, options.events, producer), edges, forwarder])
   await Promise.all([
-    produce(buffer, options.events, producer),
-    edges,
-    forwarder,
-    timed('indexer', runIndexer(stages.indexer.consumer, total, stages.indexer.stats)),
-    timed('alerter', runAlerter(stages.alerter.consumer, total, exclusive, stages.alerter.stats)),
-    timed('archiver', runArchiver(stages.archiver.consumer, total, workers, stages.archiver.stats)),
+    producers.then(() => buffer.end()),
+    timed('indexer', runIndexer(stages.indexer.consumer, stages.indexer.stats)),
+    timed('alerter', runAlerter(stages.alerter.consumer, exclusive, stages.alerter.stats)),
+    timed('archiver', runArchiver(stages.archiver.consumer, workers, stages.archiver.stats)),
   ])
-  await Promise.all(Object.values(stages).map((stage) => stage.consumer.close()))
-  await buffer.close()
   await workers.wait()
   progress.stop()
 

@@ -1,8 +1,9 @@
 import { sleep } from '@bigbuff/async-utils'
 import { range, rangeBatch } from '@bigbuff/consumer'
+import { isBigbuffError } from '@bigbuff/core'
 
 /** Counts events by service and level and tracks latency percentiles, one batch at a time. */
-export async function runIndexer(consumer, total, stats) {
+export async function runIndexer(consumer, stats) {
   const latencies = []
   stats.byService = new Map()
   await rangeBatch(
@@ -17,7 +18,6 @@ export async function runIndexer(consumer, total, stats) {
       }
       stats.batches++
       stats.processed += events.length
-      return stats.processed < total
     },
     { maxSize: 2048, maxWait: 2 },
   )
@@ -30,7 +30,7 @@ export async function runIndexer(consumer, total, stats) {
  * Raises an alert per service when errors arrive, de-duplicated by `Exclusive`: error events that
  * arrive while an alert is being sent, or within `rateLimit` ms of the last one, share one alert.
  */
-export async function runAlerter(consumer, total, exclusive, stats) {
+export async function runAlerter(consumer, exclusive, stats) {
   const inFlight = new Set()
   await range(consumer, (event) => {
     stats.processed++
@@ -49,7 +49,6 @@ export async function runAlerter(consumer, total, exclusive, stats) {
       const settled = () => inFlight.delete(alert)
       alert.then(settled, settled)
     }
-    return stats.processed < total
   })
   await Promise.all(inFlight)
 }
@@ -58,7 +57,7 @@ export async function runAlerter(consumer, total, exclusive, stats) {
  * Writes chunks of events through a pool of four workers; commits once every chunk read so far is
  * written, so a crash would redeliver only unwritten events.
  */
-export async function runArchiver(consumer, total, workers, stats) {
+export async function runArchiver(consumer, workers, stats) {
   const CHUNK = 1000
   const WINDOW = 4
   let window = []
@@ -75,16 +74,26 @@ export async function runArchiver(consumer, total, workers, stats) {
       }),
     )
   }
-  while (stats.processed < total) {
-    chunk.push(await consumer.get())
-    stats.processed++
-    if (chunk.length === CHUNK || stats.processed === total) flush()
-    if (window.length === WINDOW || stats.processed === total) {
-      await Promise.all(window)
-      window = []
-      await consumer.commit()
-    }
+  const writeWindow = async () => {
+    await Promise.all(window)
+    window = []
+    await consumer.commit()
   }
+  for (;;) {
+    let event
+    try {
+      event = await consumer.get()
+    } catch (error) {
+      if (isBigbuffError(error, 'ERR_BIGBUFF_CLOSED')) break // the buffer ended: everything is read
+      throw error
+    }
+    chunk.push(event)
+    stats.processed++
+    if (chunk.length === CHUNK) flush()
+    if (window.length === WINDOW) await writeWindow()
+  }
+  if (chunk.length > 0) flush()
+  if (consumer.pending > 0) await writeWindow()
 }
 
 /**

@@ -10,9 +10,9 @@ const MAX_SHIFT = 31
 /** Options of {@link exponentialRetry}. */
 export interface ExponentialRetryOptions extends SignalOptions {
   /** The slot time in milliseconds: a finite number ≥ 0 (0 retries at once, every time). Default 300. */
-  readonly base?: number
+  readonly base?: number | undefined
   /** Returns a number in [0, 1); default `Math.random` (read at each wait). Inject one for tests. */
-  readonly random?: () => number
+  readonly random?: (() => number) | undefined
 }
 
 /**
@@ -40,7 +40,7 @@ export interface ExponentialRetryOptions extends SignalOptions {
  *   base: 100,
  *   signal: AbortSignal.timeout(10_000),
  * })
- * const data = await load('https://example.com/data.json')
+ * const data = await load(url)
  * ```
  */
 export function exponentialRetry<A extends unknown[], T>(

@@ -20,4 +20,8 @@ const fetchUser = exponentialRetry(async (id: string, page: number) => ({ id, pa
 expectTypeOf(fetchUser).toEqualTypeOf<(id: string, page: number) => Promise<{ id: string; page: number }>>()
 const syncWrapped = minDuration(10, (flag: boolean) => (flag ? 1 : 'one'))
 expectTypeOf(syncWrapped).toEqualTypeOf<(flag: boolean) => Promise<1 | 'one'>>()
-expectTypeOf<ExponentialRetryOptions>().toMatchTypeOf<{ base?: number; signal?: AbortSignal | undefined }>()
+expectTypeOf<ExponentialRetryOptions>().toEqualTypeOf<{
+  readonly base?: number | undefined
+  readonly random?: (() => number) | undefined
+  readonly signal?: AbortSignal | undefined
+}>()

@@ -1,13 +1,18 @@
-import type { Consumer, Producer, SignalOptions } from '@bigbuff/core'
+import { ClosedError, type Consumer, type Producer, type SignalOptions } from '@bigbuff/core'
 import {
   assertDuration,
   assertFunction,
   assertIterable,
   assertOptions,
+  closedMessage,
   invalid,
   rangeLoop,
+  refuse,
   rethrowAsync,
   signalOf,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
 } from '@bigbuff/internal'
 import { BufferConsumer } from './buffer-consumer.js'
 import { type Cleaner, type CleanerConfig, DEFAULT_CLEANER_COOLDOWN, defaultCleaner } from './cleaner.js'
@@ -16,11 +21,11 @@ import { BufferState } from './internal/buffer-state.js'
 /** Options for a {@link BigBuffer}. */
 export interface BigBufferOptions {
   /** Decides which values are dropped; default {@link defaultCleaner} (drop what everyone committed). */
-  readonly cleaner?: Cleaner
+  readonly cleaner?: Cleaner | undefined
   /** Milliseconds between two cleaner runs; default {@link DEFAULT_CLEANER_COOLDOWN} (10). */
-  readonly cooldown?: number
+  readonly cooldown?: number | undefined
   /** Receives an error thrown by the cleaner (the buffer closes first); default: rethrown asynchronously. */
-  readonly onError?: (error: unknown) => void
+  readonly onError?: ((error: unknown) => void) | undefined
 }
 
 const RESOLVED: Promise<void> = Promise.resolve()
@@ -182,7 +187,8 @@ export class BigBuffer<T> implements Producer<T> {
    * - Each turn is get → `fn(value, index)` (index counts this call's values from 0) → commit.
    *   Values appended meanwhile are included.
    * - Resolves at once when `diff(consumer)` ≤ 0; stops after committing a value for which `fn`
-   *   returns exactly `false`; resolves when `get()` rejects `ClosedError`.
+   *   returns exactly `false` (or a promise of it; any other result continues); resolves when `get()`
+   *   rejects `ClosedError`.
    * - Anything else that goes wrong (`fn` throws, `get()` rejects `ConsumerBehindError`, the signal
    *   aborts) rolls back what is pending and rejects with that error.
    *
@@ -198,7 +204,7 @@ export class BigBuffer<T> implements Producer<T> {
    */
   range(
     consumer: Consumer<T>,
-    fn: (value: T, index: number) => boolean | void | PromiseLike<boolean | void>,
+    fn: (value: T, index: number) => unknown,
     options?: SignalOptions,
   ): Promise<void> {
     const action = 'range over consumer'
@@ -245,12 +251,70 @@ export class BigBuffer<T> implements Producer<T> {
   }
 
   /**
+   * Says the producer is finished, without losing anything: every consumer reads what is left, then
+   * the buffer closes.
+   *
+   * - From now on `put` and `putAll` reject `ClosedError`; {@link ended} is true.
+   * - Every consumer, including one created after `end()`, still reads every retained value; a
+   *   `get()` with nothing left to read rejects `ClosedError` instead of waiting, so `range` resolves,
+   *   `iterate` completes and `rangeBatch` hands over its last partial batch.
+   * - Resolves once every consumer has committed everything up to the end or closed; the buffer has
+   *   closed by then (as {@link done} says). With no consumer open, the buffer closes at once.
+   * - The signal only stops the waiting (the promise rejects with its reason); the buffer stays
+   *   ended. An already aborted signal rejects without ending the buffer.
+   * - Call it, but do not await it, from inside a loop over one of this buffer's consumers: it
+   *   resolves only after that loop has committed its last value (see {@link close}).
+   * - On a closed buffer it resolves once the close has finished.
+   *
+   * @param options - `signal` stops the waiting.
+   * @returns a promise that resolves once every consumer has finished and the buffer is closed.
+   * @throws TypeError (rejects) for bad options; the signal's reason (rejects) when it aborts.
+   * @example
+   * ```ts
+   * const loop = range(buffer.consumer(), (event) => handle(event))
+   * await buffer.putAll(events)
+   * await buffer.end() // resolves once the loop has handled and committed every event
+   * await loop // resolved: the source ended
+   * ```
+   */
+  end(options?: SignalOptions): Promise<void> {
+    const refused = refuse(options, 'end buffer')
+    if (refused !== undefined) return refused
+    const state = this.#state
+    state.end()
+    const signal = options?.signal
+    if (signal === undefined || state.closed) return state.done
+    return new Promise<void>((resolve, reject) => {
+      const waiter = new EndWaiter(reject)
+      watchAbort(waiter, signal)
+      void state.done.then(() => {
+        unwatchAbort(waiter)
+        resolve()
+      })
+    })
+  }
+
+  /** True from the moment `end()` was first called on an open buffer. */
+  get ended(): boolean {
+    return this.#state.ended
+  }
+
+  /**
    * Closes the buffer: `put`, `putAll` and `consumer()` fail from now on, every consumer is closed
    * (waiting `get()`s reject `ClosedError`), and no cleaner timer remains. The values stay readable
    * through `slice()`.
    * - Idempotent: every call returns the same promise, which is {@link done}.
    * - Resolves once every consumer has finished closing; a consumer holding uncommitted reads keeps
-   *   it pending until they are committed or rolled back.
+   *   it pending until they are committed or rolled back (as Go's `Close` waits for them).
+   * - It stops at once, whatever is still unread; to let consumers finish what is buffered, use
+   *   {@link end}.
+   * - **Do not await it from inside a loop over one of this buffer's consumers** (`range`, `iterate`,
+   *   `rangeBatch`, or your own get → commit): the loop holds an uncommitted read until its body
+   *   returns, and the body waits for the close, so neither ever finishes (Node.js then exits with
+   *   code 13 and no message). To stop the loop, return `false` from `fn` (or `break`), or abort the
+   *   loop's signal; call `close()` without awaiting it, or after the loop. This cannot be detected
+   *   cheaply: a close awaited by the loop's own body looks the same as one called elsewhere
+   *   (a shutdown handler) that rightly waits for the body to commit.
    * @returns the promise of the close finishing; it never rejects.
    * @example
    * ```ts
@@ -276,17 +340,13 @@ export class BigBuffer<T> implements Producer<T> {
     return this.close()
   }
 
-  /** The rejection a put gets for bad options, an aborted signal or a closed buffer; else `undefined`. */
+  /** The rejection a put gets for bad options, an aborted signal or an ended or closed buffer; else `undefined`. */
   #refuse(action: string, options: SignalOptions | undefined): Promise<never> | undefined {
-    let signal: AbortSignal | undefined
-    try {
-      signal = signalOf(options, action)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    if (signal?.aborted) return Promise.reject(signal.reason)
-    if (this.#state.closed) return Promise.reject(BufferState.closedError(action))
-    return undefined
+    const state = this.#state
+    if (state.closed) return refuse(options, action, () => new ClosedError(closedMessage(action, 'buffer')))
+    if (state.ended)
+      return refuse(options, action, () => new ClosedError(`Cannot ${action}: the buffer has ended`))
+    return refuse(options, action)
   }
 
   #own(consumer: unknown, action: string): BufferConsumer<T> {
@@ -294,5 +354,19 @@ export class BigBuffer<T> implements Producer<T> {
       throw new TypeError(invalid(action, 'consumer must be created by this buffer', consumer))
     }
     return consumer as BufferConsumer<T>
+  }
+}
+
+/** An `end()` waiting with a signal; one abort listener per signal, shared with every other waiter. */
+class EndWaiter extends Waiter {
+  readonly #reject: (reason: unknown) => void
+
+  constructor(reject: (reason: unknown) => void) {
+    super()
+    this.#reject = reject
+  }
+
+  aborted(reason: unknown): void {
+    this.#reject(reason)
   }
 }

@@ -6,15 +6,19 @@ import {
   NothingToRollbackError,
   type SignalOptions,
 } from '@bigbuff/core'
-import { deferred, signalOf, WaiterQueue } from '@bigbuff/internal'
+import {
+  AT_HAND,
+  type AtHand,
+  closedMessage,
+  deferred,
+  LinkQueue,
+  NOTHING_AT_HAND,
+  refuse,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
+} from '@bigbuff/internal'
 import type { BufferState, RegisteredConsumer } from './internal/buffer-state.js'
-
-interface Waiter<T> {
-  readonly resolve: (value: T) => void
-  readonly reject: (reason: unknown) => void
-  readonly signal: AbortSignal | undefined
-  onAbort: (() => void) | undefined
-}
 
 const RESOLVED: Promise<void> = Promise.resolve()
 
@@ -22,9 +26,9 @@ const RESOLVED: Promise<void> = Promise.resolve()
  * A consumer of a BigBuffer, created by `BigBuffer.consumer()`: reads every retained value in
  * order from its own cursor, with commit and rollback. Not exported; users see `Consumer<T>`.
  */
-export class BufferConsumer<T> implements Consumer<T>, RegisteredConsumer {
+export class BufferConsumer<T> implements Consumer<T>, RegisteredConsumer, AtHand<T> {
   readonly #state: BufferState<T>
-  readonly #waiters = new WaiterQueue<Waiter<T>>()
+  readonly #waiters = new LinkQueue<GetWaiter<T>>()
   readonly #done = deferred<void>()
   /** Absolute offset of the next value `get()` returns. */
   #cursor: number
@@ -76,45 +80,35 @@ export class BufferConsumer<T> implements Consumer<T>, RegisteredConsumer {
   }
 
   get(options?: SignalOptions): Promise<T> {
-    let signal: AbortSignal | undefined
-    try {
-      signal = signalOf(options, 'get from consumer')
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    if (signal?.aborted) return Promise.reject(signal.reason)
-    if (this.#closed) return Promise.reject(new ClosedError('Cannot get: the consumer is closed'))
-    if (this.#waiters.length === 0 && this.#cursor < this.#state.log.end) {
-      if (this.#cursor < this.#state.log.start) return Promise.reject(this.#behind())
-      return Promise.resolve(this.#state.log.at(this.#cursor++))
+    const refused = refuse(options, 'get from consumer', this.#closed ? closedGet : undefined)
+    if (refused !== undefined) return refused
+    if (this.#waiters.length === 0) {
+      const log = this.#state.log
+      if (this.#cursor < log.end) {
+        if (this.#cursor < log.start) return Promise.reject(this.#behind())
+        return Promise.resolve(log.at(this.#cursor++))
+      }
+      if (this.#state.ended) return Promise.reject(endedGet())
     }
     return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter<T> = { resolve, reject, signal, onAbort: undefined }
-      const node = this.#waiters.push(waiter)
-      if (signal !== undefined) {
-        // The listener is removed whenever the waiter is settled, so the node is still queued here.
-        waiter.onAbort = () => {
-          this.#waiters.remove(node)
-          if (this.#waiters.length === 0) this.#state.watch(this, false)
-          reject(signal.reason)
-        }
-        signal.addEventListener('abort', waiter.onAbort, { once: true })
-      }
+      const waiter = new GetWaiter(this, resolve, reject)
+      this.#waiters.push(waiter)
+      watchAbort(waiter, options?.signal)
       if (this.#waiters.length === 1) this.#state.watch(this, true)
     })
   }
 
   commit(): Promise<void> {
-    if (this.#finished) return Promise.reject(new ClosedError('Cannot commit: the consumer is closed'))
-    if (this.#cursor === this.#committed) return Promise.reject(new NothingToCommitError())
-    this.#committed = this.#cursor
-    if (this.#closed) this.#finish()
-    else this.#state.changed()
+    try {
+      this.commitNow()
+    } catch (error) {
+      return Promise.reject(error)
+    }
     return RESOLVED
   }
 
   rollback(): Promise<void> {
-    if (this.#finished) return Promise.reject(new ClosedError('Cannot roll back: the consumer is closed'))
+    if (this.#finished) return Promise.reject(new ClosedError(closedMessage('roll back', 'consumer')))
     if (this.#cursor === this.#committed) return Promise.reject(new NothingToRollbackError())
     this.#cursor = this.#committed
     if (this.#closed) this.#finish()
@@ -125,11 +119,7 @@ export class BufferConsumer<T> implements Consumer<T>, RegisteredConsumer {
   close(): Promise<void> {
     if (this.#closed) return this.#done.promise
     this.#closed = true
-    if (this.#waiters.length > 0) {
-      this.#state.watch(this, false)
-      const error = new ClosedError('Cannot get: the consumer was closed while waiting')
-      for (const waiter of this.#waiters.drain()) settle(waiter).reject(error)
-    }
+    if (this.#waiters.length > 0) this.#rejectWaiters(new ClosedError(closedMessage('get', 'consumer', true)))
     if (this.#cursor === this.#committed) this.#finish()
     return this.#done.promise
   }
@@ -138,15 +128,55 @@ export class BufferConsumer<T> implements Consumer<T>, RegisteredConsumer {
     return this.close()
   }
 
+  /**
+   * The synchronous reads of a range loop (`@bigbuff/consumer`): a value already at the cursor and
+   * a commit, without a promise each.
+   */
+  get [AT_HAND](): AtHand<T> {
+    return this
+  }
+
+  /** @internal Takes the value at the cursor when `get()` would resolve with it at once. */
+  take(): T | typeof NOTHING_AT_HAND {
+    const log = this.#state.log
+    if (this.#closed || this.#waiters.length > 0 || this.#cursor >= log.end || this.#cursor < log.start)
+      return NOTHING_AT_HAND
+    return log.at(this.#cursor++)
+  }
+
+  /** @internal `commit()` done synchronously: throws what `commit()` rejects with. */
+  commitNow(): void {
+    if (this.#finished) throw new ClosedError(closedMessage('commit', 'consumer'))
+    if (this.#cursor === this.#committed) throw new NothingToCommitError()
+    this.#committed = this.#cursor
+    if (this.#closed) this.#finish()
+    else this.#state.committed(this)
+  }
+
   /** @internal Hands waiting `get()`s the values now available at the cursor, in order. */
   serve(): void {
     const log = this.#state.log
     while (this.#waiters.length > 0 && this.#cursor < log.end) {
-      const waiter = settle(this.#waiters.shift() as Waiter<T>)
+      const waiter = this.#waiters.shift() as GetWaiter<T>
+      unwatchAbort(waiter)
       if (this.#cursor < log.start) waiter.reject(this.#behind())
       else waiter.resolve(log.at(this.#cursor++))
     }
     if (this.#waiters.length === 0) this.#state.watch(this, false)
+    else if (this.#state.ended) this.#rejectWaiters(endedGet())
+  }
+
+  /** @internal A waiting `get()` whose signal aborted leaves the queue. */
+  leave(waiter: GetWaiter<T>): void {
+    if (this.#waiters.remove(waiter) && this.#waiters.length === 0) this.#state.watch(this, false)
+  }
+
+  #rejectWaiters(error: ClosedError): void {
+    this.#state.watch(this, false)
+    for (const waiter of this.#waiters.drain()) {
+      unwatchAbort(waiter)
+      waiter.reject(error)
+    }
   }
 
   #behind(): ConsumerBehindError {
@@ -160,8 +190,29 @@ export class BufferConsumer<T> implements Consumer<T>, RegisteredConsumer {
   }
 }
 
-/** Removes the waiter's abort listener; returns the waiter to settle it. */
-function settle<T>(waiter: Waiter<T>): Waiter<T> {
-  if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort)
-  return waiter
+/** A `get()` waiting for a value; one abort listener per signal, shared with every other waiter. */
+class GetWaiter<T> extends Waiter {
+  readonly #consumer: BufferConsumer<T>
+  readonly resolve: (value: T) => void
+  readonly reject: (reason: unknown) => void
+
+  constructor(consumer: BufferConsumer<T>, resolve: (value: T) => void, reject: (reason: unknown) => void) {
+    super()
+    this.#consumer = consumer
+    this.resolve = resolve
+    this.reject = reject
+  }
+
+  aborted(reason: unknown): void {
+    this.#consumer.leave(this)
+    this.reject(reason)
+  }
+}
+
+function closedGet(): ClosedError {
+  return new ClosedError(closedMessage('get', 'consumer'))
+}
+
+function endedGet(): ClosedError {
+  return new ClosedError('Cannot get: the buffer has ended and every value was read')
 }

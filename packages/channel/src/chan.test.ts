@@ -153,7 +153,7 @@ describe('Chan close', () => {
     const chan = new Chan<number>(1)
     chan.close()
     await expect(chan.send(1)).rejects.toThrow(ClosedError)
-    await expect(chan.send(1)).rejects.toThrow('Cannot send: channel closed')
+    await expect(chan.send(1)).rejects.toThrow('Cannot send: the channel is closed')
     expect(() => chan.trySend(1)).toThrow(ClosedError)
     expect(chan.size).toBe(0)
   })
@@ -175,7 +175,7 @@ describe('Chan close', () => {
     chan.close()
     expect(chan.tryReceive()).toEqual({ state: 'ok', value: 1 })
     expect(await chan.receive()).toBe(2)
-    await expect(chan.receive()).rejects.toThrow('Cannot receive: channel closed')
+    await expect(chan.receive()).rejects.toThrow('Cannot receive: the channel is closed')
     expect(chan.tryReceive()).toEqual({ state: 'closed' })
   })
 

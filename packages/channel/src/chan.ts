@@ -1,10 +1,12 @@
-import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { assertCapacity, LinkQueue, pause, RingQueue, resolveSoon, signalOf } from '@bigbuff/internal'
+import type { SignalOptions } from '@bigbuff/core'
+import { assertCapacity, LinkQueue, pause, RingQueue, refuse, resolveSoon } from '@bigbuff/internal'
+import { chanAccess, registerChanAccess } from './internal/chan-access.js'
 import {
   DONE,
   type ReceiveWaiter,
-  SEND_CLOSED,
+  receiveClosed,
   type SendWaiter,
+  sendClosed,
   waitToReceive,
   waitToSend,
 } from './internal/waiters.js'
@@ -33,10 +35,6 @@ const EMPTY: ReceiveResult<never> = Object.freeze({ state: 'empty' })
 const CLOSED: ReceiveResult<never> = Object.freeze({ state: 'closed' })
 const RESOLVED: Promise<void> = Promise.resolve()
 const RESOLVED_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE)
-const RECEIVE_CLOSED = 'Cannot receive: channel closed'
-
-/** Set by `Chan`'s static block, the only place with access to its private fields. */
-export let internals: ChanInternals
 
 /**
  * A Go channel: a FIFO hand-over point between senders and receivers, unbuffered, buffered or
@@ -115,21 +113,16 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    * ```
    */
   send(value: T, options?: SignalOptions): Promise<void> {
-    let signal: AbortSignal | undefined
-    if (options !== undefined) {
-      try {
-        signal = signalOf(options, 'send')
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      if (signal?.aborted) return Promise.reject(signal.reason)
+    // The common case (no options, open) skips the preamble: the hot path of every hand-over.
+    if (options !== undefined || this.#closed) {
+      const refused = refuse(options, 'send', this.#closed ? sendClosed : undefined)
+      if (refused !== undefined) return refused
     }
-    if (this.#closed) return Promise.reject(new ClosedError(SEND_CLOSED))
     if (this.#sendReady()) {
       this.#sendNow(value)
       return pause() ?? RESOLVED
     }
-    return waitToSend(this.#senders, value, signal)
+    return waitToSend(this.#senders, value, options?.signal)
   }
 
   /**
@@ -143,7 +136,7 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    * ```
    */
   trySend(value: T): boolean {
-    if (this.#closed) throw new ClosedError(SEND_CLOSED)
+    if (this.#closed) throw sendClosed()
     if (!this.#sendReady()) return false
     this.#sendNow(value)
     return true
@@ -164,18 +157,13 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    * ```
    */
   receive(options?: SignalOptions): Promise<T> {
-    let signal: AbortSignal | undefined
-    if (options !== undefined) {
-      try {
-        signal = signalOf(options, 'receive')
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      if (signal?.aborted) return Promise.reject(signal.reason)
+    const hasValue = this.#hasValue()
+    if (options !== undefined || this.#closed) {
+      const refused = refuse(options, 'receive', this.#closed && !hasValue ? receiveClosed : undefined)
+      if (refused !== undefined) return refused
     }
-    if (this.#hasValue()) return resolveSoon(this.#receiveNow())
-    if (this.#closed) return Promise.reject(new ClosedError(RECEIVE_CLOSED))
-    return waitToReceive<T, T>(this.#receivers, signal, false)
+    if (hasValue) return resolveSoon(this.#receiveNow())
+    return waitToReceive<T, T>(this.#receivers, options?.signal, false)
   }
 
   /**
@@ -223,7 +211,8 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
    * @returns an async iterator; several may run at once, each value goes to one of them.
    * @example
    * ```ts
-   * for await (const value of chan) console.log(value)
+   * chan.close() // once the senders are done
+   * for await (const value of chan) console.log(value) // the buffered values, then the loop ends
    * ```
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
@@ -272,7 +261,7 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
   }
 
   static {
-    internals = {
+    registerChanAccess(Chan.prototype, {
       canSend: (chan) => chan.#closed || chan.#sendReady(),
       canReceive: (chan) => chan.#closed || chan.#hasValue(),
       hasValue: (chan) => chan.#hasValue(),
@@ -292,32 +281,8 @@ export class Chan<T> implements AsyncIterable<T>, Disposable {
         chan.close()
         chan.#buffer?.clear()
       },
-    }
+    })
   }
-}
-
-/** Operations on a channel's internals for select, subscriptions and publish; not exported by the package. */
-export interface ChanInternals {
-  /** A send would not wait: a receiver waits, the buffer has room, or the channel is closed. */
-  canSend<T>(chan: Chan<T>): boolean
-  /** A receive would not wait: a value is buffered, a sender waits, or the channel is closed. */
-  canReceive<T>(chan: Chan<T>): boolean
-  /** A value is buffered or a sender waits. */
-  hasValue<T>(chan: Chan<T>): boolean
-  /** Sends when that needs no wait; false when it would wait or the channel is closed. */
-  offer<T>(chan: Chan<T>, value: T): boolean
-  /** Precondition: open, and `canSend`. */
-  sendNow<T>(chan: Chan<T>, value: T): void
-  /** Precondition: `hasValue`. */
-  receiveNow<T>(chan: Chan<T>): T
-  parkSender<T>(chan: Chan<T>, waiter: SendWaiter<T>): void
-  parkReceiver<T>(chan: Chan<T>, waiter: ReceiveWaiter<T>): void
-  unparkSender<T>(chan: Chan<T>, waiter: SendWaiter<T>): boolean
-  unparkReceiver<T>(chan: Chan<T>, waiter: ReceiveWaiter<T>): boolean
-  /** An iterator step: the next value, or done once closed and drained. */
-  next<T>(chan: Chan<T>): Promise<IteratorResult<T, undefined>>
-  /** Closes the channel and drops what is buffered. */
-  discard<T>(chan: Chan<T>): void
 }
 
 /** One `for await` over a channel; `return()` ends this iterator only, not the channel. */
@@ -330,7 +295,7 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    return this.#finished ? RESOLVED_DONE : internals.next(this.#chan)
+    return this.#finished ? RESOLVED_DONE : chanAccess(this.#chan).next(this.#chan)
   }
 
   return(): Promise<IteratorResult<T, undefined>> {

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { getEventListeners } from 'node:events'
 import { ClosedError, isBigbuffError, NothingToCommitError } from '@bigbuff/core'
+import { expectOneListenerPerSignal } from '@bigbuff/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import { Chan } from './chan.js'
 import { ChannelConsumer } from './channel-consumer.js'
@@ -31,7 +32,7 @@ describe('ChannelConsumer over an Iterable', () => {
   it('ChannelConsumer.get() reads an array in order, then rejects ClosedError without closing', async () => {
     const consumer = new ChannelConsumer([1, undefined, 3])
     expect(await drain(consumer)).toEqual([1, undefined, 3])
-    await expect(consumer.get()).rejects.toThrow('Cannot get: source exhausted')
+    await expect(consumer.get()).rejects.toThrow('Cannot get: the source is exhausted')
     expect(consumer.closed).toBe(false)
     expect(consumer.pending).toBe(3)
   })
@@ -109,7 +110,7 @@ describe('ChannelConsumer over an Iterable', () => {
     const consumer = new ChannelConsumer({ [Symbol.iterator]: open })
     await consumer.close()
     expect(open).not.toHaveBeenCalled()
-    await expect(consumer.get()).rejects.toThrow('Cannot get: consumer closed')
+    await expect(consumer.get()).rejects.toThrow('Cannot get: the consumer is closed')
   })
 })
 
@@ -234,7 +235,7 @@ describe('ChannelConsumer over an AsyncIterable', () => {
     expect(await consumer.get()).toBe(1)
     await consumer.close()
     expect(finished).toHaveBeenCalledOnce()
-    await expect(consumer.commit()).rejects.toThrow('Cannot commit: consumer closed')
+    await expect(consumer.commit()).rejects.toThrow('Cannot commit: the consumer is closed')
     expect(consumer.pending).toBe(1)
     await consumer.rollback()
     expect(consumer.pending).toBe(0)
@@ -379,5 +380,18 @@ describe('ChannelConsumer lifecycle and bad input', () => {
     await expect(consumer.get('x' as never)).rejects.toThrow(TypeError)
     expect(consumer.buffered()).toEqual([])
     expect(await consumer.get()).toBe(1)
+  })
+})
+
+describe('ChannelConsumer and one shared signal', () => {
+  it('10,000 get() waiting on one signal add one abort listener and print no warning', async () => {
+    const chan = new Chan<number>()
+    const consumer = new ChannelConsumer(chan)
+    await expectOneListenerPerSignal((signal) => consumer.get({ signal }))
+    // Nothing was lost: the value sent now goes to the next get().
+    const next = consumer.get()
+    await chan.send(7)
+    await expect(next).resolves.toBe(7)
+    await consumer.close()
   })
 })

@@ -6,19 +6,21 @@ import {
   type SignalOptions,
 } from '@bigbuff/core'
 import {
+  closedMessage,
   type Deferred,
   deferred,
   invalid,
   LinkQueue,
   RingQueue,
+  refuse,
   resolveSoon,
   signalOf,
 } from '@bigbuff/internal'
 import { Chan } from './chan.js'
 import { PendingGet } from './internal/pending-get.js'
 
-const GET_CLOSED = 'Cannot get: consumer closed'
-const GET_EXHAUSTED = 'Cannot get: source exhausted'
+const getClosed = (): Error => new ClosedError(closedMessage('get', 'consumer'))
+const GET_EXHAUSTED = 'Cannot get: the source is exhausted'
 
 /**
  * A {@link Consumer} with commit and rollback over any source: a {@link Chan}, an `AsyncIterable` or
@@ -118,23 +120,15 @@ export class ChannelConsumer<T> implements Consumer<T> {
    * ```
    */
   get(options?: SignalOptions): Promise<T> {
-    let signal: AbortSignal | undefined
-    if (options !== undefined) {
-      try {
-        signal = signalOf(options, 'get')
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      if (signal?.aborted) return Promise.reject(signal.reason)
-    }
-    if (this.#closed) return Promise.reject(new ClosedError(GET_CLOSED))
+    const refused = refuse(options, 'get', this.#closed ? getClosed : undefined)
+    if (refused !== undefined) return refused
     if (this.#getters.length === 0) {
       if (this.#cursor < this.#values.length || this.#readSync()) {
         return resolveSoon(this.#values.at(this.#cursor++) as T)
       }
       if (this.#exhausted) return this.#rejectExhausted()
     }
-    const getter = new PendingGet<T>(this.#getters, signal)
+    const getter = new PendingGet<T>(this.#getters, options?.signal)
     this.#pull()
     return getter.promise
   }
@@ -144,11 +138,13 @@ export class ChannelConsumer<T> implements Consumer<T> {
    * @throws (rejects) NothingToCommitError when nothing is pending; ClosedError after `close()`.
    * @example
    * ```ts
-   * await consumer.commit()
+   * const line = await consumer.get()
+   * await store(line)
+   * await consumer.commit() // `line` is never delivered again
    * ```
    */
   commit(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError('Cannot commit: consumer closed'))
+    if (this.#closed) return Promise.reject(new ClosedError(closedMessage('commit', 'consumer')))
     if (this.#cursor === 0) return Promise.reject(new NothingToCommitError())
     for (let i = this.#cursor; i > 0; i--) this.#values.shift()
     this.#cursor = 0
@@ -161,7 +157,8 @@ export class ChannelConsumer<T> implements Consumer<T> {
    * @throws (rejects) NothingToRollbackError when nothing is pending.
    * @example
    * ```ts
-   * await consumer.rollback()
+   * const line = await consumer.get()
+   * await consumer.rollback() // the next get() returns `line` again
    * ```
    */
   rollback(): Promise<void> {
@@ -200,7 +197,9 @@ export class ChannelConsumer<T> implements Consumer<T> {
     if (this.#closed) return this.#done.promise
     this.#closed = true
     this.#signal?.removeEventListener('abort', this.#onAbort)
-    for (const getter of this.#getters.drain()) getter.reject(new ClosedError(GET_CLOSED))
+    for (const getter of this.#getters.drain()) {
+      getter.reject(new ClosedError(closedMessage('get', 'consumer', true)))
+    }
     this.#stopChan?.abort()
     const iterator = this.#iterator
     if (iterator !== undefined && !this.#exhausted) {

@@ -1,5 +1,5 @@
 import type { SignalOptions } from '@bigbuff/core'
-import { signalOf } from '@bigbuff/internal'
+import { refuse } from '@bigbuff/internal'
 import { Topic } from './internal/topic.js'
 import type { Subscription } from './subscription.js'
 
@@ -40,15 +40,10 @@ export class Notifier<K, T> {
    * ```
    */
   publish(key: K, value: T, options?: SignalOptions): Promise<number> {
-    let signal: AbortSignal | undefined
-    try {
-      signal = signalOf(options, 'publish')
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    if (signal?.aborted) return Promise.reject(signal.reason)
+    const refused = refuse(options, 'publish')
+    if (refused !== undefined) return refused
     const topic = this.#topics.get(key)
-    return topic === undefined ? Promise.resolve(0) : topic.publish(value, signal)
+    return topic === undefined ? Promise.resolve(0) : topic.publish(value, options?.signal)
   }
 
   /**
@@ -63,7 +58,7 @@ export class Notifier<K, T> {
    * using subscription = notifier.subscribe('eu', { capacity: 4 })
    * ```
    */
-  subscribe(key: K, options?: SignalOptions & { readonly capacity?: number }): Subscription<T> {
+  subscribe(key: K, options?: SignalOptions & { readonly capacity?: number | undefined }): Subscription<T> {
     const { signal, capacity } = Topic.parseOptions(options)
     let topic = this.#topics.get(key)
     if (topic === undefined) {

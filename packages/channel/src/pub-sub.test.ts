@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { getEventListeners } from 'node:events'
 import { ClosedError } from '@bigbuff/core'
+import { expectOneListenerPerSignal } from '@bigbuff/test-utils'
 import { describe, expect, it } from 'vitest'
 import { PubSub } from './pub-sub.js'
 
@@ -237,7 +238,7 @@ describe('PubSub close', () => {
     const pubsub = new PubSub<number>()
     pubsub.close()
     pubsub.close()
-    await expect(pubsub.publish(1)).rejects.toThrow('Cannot publish: pub-sub closed')
+    await expect(pubsub.publish(1)).rejects.toThrow('Cannot publish: the pub-sub is closed')
     expect(() => pubsub.subscribe()).toThrow(ClosedError)
   })
 
@@ -292,7 +293,8 @@ describe('PubSub close', () => {
     const controller = new AbortController()
     const subscription = pubsub.subscribe({ capacity: 2, signal: controller.signal })
     const unbuffered = pubsub.subscribe({ signal: controller.signal })
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(2)
+    // Subscriptions sharing a signal share its one listener.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
     pubsub.close()
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
     await expect(subscription.next()).resolves.toEqual(DONE)
@@ -355,5 +357,30 @@ describe('PubSub bad input', () => {
     pubsub.close()
     for await (const value of subscription) received.push(value)
     expect(received).toHaveLength(100)
+  })
+})
+
+describe('PubSub and one shared signal', () => {
+  it('10,000 publish() waiting on one signal add one abort listener and print no warning', async () => {
+    const pubsub = new PubSub<number>()
+    const subscription = pubsub.subscribe()
+    await expectOneListenerPerSignal((signal, i) => pubsub.publish(i, { signal }))
+    // Every aborted publish withdrew its value.
+    const next = subscription.next()
+    await expect(pubsub.publish(-1)).resolves.toBe(1)
+    await expect(next).resolves.toEqual({ value: -1, done: false })
+  })
+
+  it('10,000 subscriptions on one signal add one abort listener; the abort ends them all', async () => {
+    const pubsub = new PubSub<number>()
+    const controller = new AbortController()
+    const subscriptions = Array.from({ length: 10_000 }, () =>
+      pubsub.subscribe({ signal: controller.signal }),
+    )
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+    controller.abort()
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    expect(pubsub.subscribers).toBe(0)
+    await expect(subscriptions[9_999]?.next()).resolves.toEqual({ value: undefined, done: true })
   })
 })

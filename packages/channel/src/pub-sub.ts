@@ -1,7 +1,9 @@
 import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { signalOf } from '@bigbuff/internal'
+import { closedMessage, refuse } from '@bigbuff/internal'
 import { Topic } from './internal/topic.js'
 import type { Subscription } from './subscription.js'
+
+const publishClosed = (): Error => new ClosedError(closedMessage('publish', 'pub-sub'))
 
 /**
  * Fan-out without a backlog: every value published goes to every subscription that exists at that
@@ -22,7 +24,10 @@ import type { Subscription } from './subscription.js'
  * const pubsub = new PubSub<string>()
  * const subscription = pubsub.subscribe()
  * void pubsub.publish('hello') // resolves with 1 once taken
- * for await (const message of subscription) console.log(message)
+ * for await (const message of subscription) {
+ *   console.log(message) // 'hello'
+ *   break // ends the subscription
+ * }
  * ```
  */
 export class PubSub<T> implements Disposable {
@@ -57,15 +62,9 @@ export class PubSub<T> implements Disposable {
    * ```
    */
   publish(value: T, options?: SignalOptions): Promise<number> {
-    let signal: AbortSignal | undefined
-    try {
-      signal = signalOf(options, 'publish')
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    if (signal?.aborted) return Promise.reject(signal.reason)
-    if (this.#closed) return Promise.reject(new ClosedError('Cannot publish: pub-sub closed'))
-    return this.#topic.publish(value, signal)
+    const refused = refuse(options, 'publish', this.#closed ? publishClosed : undefined)
+    if (refused !== undefined) return refused
+    return this.#topic.publish(value, options?.signal)
   }
 
   /**
@@ -80,9 +79,9 @@ export class PubSub<T> implements Disposable {
    * for await (const value of pubsub.subscribe({ capacity: 8, signal })) handle(value)
    * ```
    */
-  subscribe(options?: SignalOptions & { readonly capacity?: number }): Subscription<T> {
+  subscribe(options?: SignalOptions & { readonly capacity?: number | undefined }): Subscription<T> {
     const { signal, capacity } = Topic.parseOptions(options)
-    if (this.#closed) throw new ClosedError('Cannot subscribe: pub-sub closed')
+    if (this.#closed) throw new ClosedError(closedMessage('subscribe', 'pub-sub'))
     return this.#topic.subscribe(capacity, signal)
   }
 

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { getEventListeners } from 'node:events'
 import { ClosedError } from '@bigbuff/core'
+import { expectOneListenerPerSignal } from '@bigbuff/test-utils'
 import { describe, expect, it } from 'vitest'
 import { Chan } from './chan.js'
 import { receiveCase, type SelectCase, select, sendCase, trySelect } from './select.js'
@@ -138,7 +139,7 @@ describe('select waiting', () => {
     const other = new Chan<number>()
     const selected = select([sendCase(chan, 1), receiveCase(other)])
     chan.close()
-    await expect(selected).rejects.toThrow('Cannot send: channel closed')
+    await expect(selected).rejects.toThrow('Cannot send: the channel was closed while waiting')
     expect(other.trySend(1)).toBe(false)
   })
 
@@ -259,5 +260,17 @@ describe('select cancellation and bad input', () => {
     await expect(select([receiveCase(chan)], { signal: 'x' as never })).rejects.toThrow(TypeError)
     expect(() => trySelect([foreign])).toThrow(TypeError)
     expect(chan.size).toBe(1)
+  })
+})
+
+describe('select and one shared signal', () => {
+  it('10,000 select() waiting on one signal add one abort listener and print no warning', async () => {
+    const a = new Chan<number>()
+    const b = new Chan<number>()
+    const cases = [receiveCase(a), sendCase(b, 1)]
+    await expectOneListenerPerSignal((signal) => select(cases, { signal }))
+    // Every case was withdrawn: nothing waits on either channel.
+    expect(a.trySend(1)).toBe(false)
+    expect(b.tryReceive()).toEqual({ state: 'empty' })
   })
 })

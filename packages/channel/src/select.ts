@@ -1,30 +1,90 @@
-import { ClosedError, type SignalOptions } from '@bigbuff/core'
-import { invalid, noop, resolveSoon, signalOf } from '@bigbuff/internal'
-import { Chan, internals } from './chan.js'
+import type { SignalOptions } from '@bigbuff/core'
+import { invalid, noop, refuse, resolveSoon } from '@bigbuff/internal'
+import { Chan } from './chan.js'
+import { chanAccess } from './internal/chan-access.js'
 import { SelectWaiter } from './internal/select-waiter.js'
-import { SEND_CLOSED } from './internal/waiters.js'
+import { sendClosed } from './internal/waiters.js'
+
+declare const received: unique symbol
+declare const sent: unique symbol
 
 /**
- * One case of a {@link select}: a receive from or a send to a channel, made by {@link receiveCase}
- * or {@link sendCase}. Cases hold no state of their own and can be reused across selects.
+ * A {@link select} case that receives a `T`, made by {@link receiveCase}. Opaque: it carries `T` in
+ * its type only, holds no state and can be reused across selects.
  */
-export interface SelectCase {
+export interface ReceiveCase<T> {
   /** Which operation the case performs. */
-  readonly kind: 'receive' | 'send'
+  readonly kind: 'receive'
+  /** Type-level only: never present at run time. */
+  readonly [received]?: T
 }
 
-/** The case a {@link select} performed. */
-export interface SelectResult {
-  /** The position of the performed case in the array given to `select`. */
+/**
+ * A {@link select} case that sends a `T`, made by {@link sendCase}. Opaque: it carries `T` in its
+ * type only, holds no state and can be reused across selects.
+ */
+export interface SendCase<T> {
+  /** Which operation the case performs. */
+  readonly kind: 'send'
+  /** Type-level only: never present at run time. */
+  readonly [sent]?: T
+}
+
+/** Any case of a {@link select}. */
+// biome-ignore lint/suspicious/noExplicitAny: a case of any value type; `unknown` would refuse ReceiveCase<number>
+export type SelectCase = ReceiveCase<any> | SendCase<any>
+
+/**
+ * What a receive case at position `I` gives: the value with `ok: true`, or `undefined` with
+ * `ok: false` when its channel is closed and drained (Go's `v, ok := <-ch`). Check `ok` to get `T`.
+ */
+export type ReceivedResult<T, I extends number = number> =
+  | { readonly index: I; readonly value: T; readonly ok: true }
+  | { readonly index: I; readonly value: undefined; readonly ok: false }
+
+/** What a send case at position `I` gives. */
+export type SentResult<I extends number = number> = {
+  readonly index: I
+  readonly value: undefined
+  readonly ok: true
+}
+
+/** `any` (the untyped `SelectCase`) becomes `unknown`. */
+type Known<T> = 0 extends 1 & T ? unknown : T
+
+type CaseResult<C, I extends number> =
+  C extends ReceiveCase<infer T>
+    ? ReceivedResult<Known<T>, I>
+    : C extends SendCase<unknown>
+      ? SentResult<I>
+      : never
+
+type Position<K> = K extends `${infer N extends number}` ? N : never
+
+/**
+ * The case a {@link select} performed, as a union over the case positions: narrowing on `index`
+ * types `value` (`T` for a receive case once `ok` is checked, `undefined` for a send case). For an
+ * array whose length is not known, `index` is a `number`. `SelectResult` without arguments is the
+ * untyped form (`value: unknown`).
+ * @example
+ * ```ts
+ * const result = await select([receiveCase(numbers), sendCase(names, 'x')])
+ * if (result.index === 0 && result.ok) result.value // number
+ * ```
+ */
+export type SelectResult<C extends readonly SelectCase[] = readonly SelectCase[]> = number extends C['length']
+  ? CaseResult<C[number], number>
+  : { [K in keyof C]: CaseResult<C[K], Position<K>> }[number]
+
+/** What the implementation produces; typed per position at the public boundary. */
+export interface PerformedCase {
   readonly index: number
-  /** The value received (receive cases); `undefined` for send cases and closed channels. */
   readonly value: unknown
-  /** False only for a receive case on a closed, drained channel (Go's `v, ok := <-ch`). */
   readonly ok: boolean
 }
 
 /** The concrete case; every `SelectCase` the package accepts is one of these. */
-export class ChanCase implements SelectCase {
+export class ChanCase {
   readonly kind: 'receive' | 'send'
   readonly chan: Chan<unknown>
   readonly value: unknown
@@ -47,9 +107,9 @@ export class ChanCase implements SelectCase {
  * const { index, value } = await select([receiveCase(jobs), receiveCase(quit)])
  * ```
  */
-export function receiveCase<T>(chan: Chan<T>): SelectCase {
+export function receiveCase<T>(chan: Chan<T>): ReceiveCase<T> {
   assertChan(chan, 'create receive case')
-  return new ChanCase('receive', chan, undefined)
+  return new ChanCase('receive', chan, undefined) as ReceiveCase<T>
 }
 
 /**
@@ -63,9 +123,9 @@ export function receiveCase<T>(chan: Chan<T>): SelectCase {
  * await select([sendCase(out, result), receiveCase(quit)])
  * ```
  */
-export function sendCase<T>(chan: Chan<T>, value: T): SelectCase {
+export function sendCase<T>(chan: Chan<T>, value: T): SendCase<T> {
   assertChan(chan, 'create send case')
-  return new ChanCase('send', chan, value)
+  return new ChanCase('send', chan, value) as SendCase<T>
 }
 
 /**
@@ -89,18 +149,25 @@ export function sendCase<T>(chan: Chan<T>, value: T): SelectCase {
  * if (result.index === 0 && result.ok) handle(result.value)
  * ```
  */
-export function select(cases: readonly SelectCase[], options?: SignalOptions): Promise<SelectResult> {
-  let signal: AbortSignal | undefined
+export function select<const C extends readonly SelectCase[]>(
+  cases: C,
+  options?: SignalOptions,
+): Promise<SelectResult<C>> {
+  return selectAny(cases, options) as Promise<SelectResult<C>>
+}
+
+function selectAny(cases: readonly SelectCase[], options: SignalOptions | undefined): Promise<PerformedCase> {
   try {
     assertCases(cases, 'select')
-    signal = signalOf(options, 'select')
   } catch (error) {
     return Promise.reject(error)
   }
-  if (signal?.aborted) return Promise.reject(signal.reason)
+  const refused = refuse(options, 'select')
+  if (refused !== undefined) return refused
+  const signal = options?.signal
   const index = pickReady(cases)
   if (index >= 0) {
-    let result: SelectResult
+    let result: PerformedCase
     try {
       result = perform(cases[index] as ChanCase, index)
     } catch (error) {
@@ -109,13 +176,13 @@ export function select(cases: readonly SelectCase[], options?: SignalOptions): P
     return resolveSoon(result)
   }
   // select([]) without a signal waits forever, as in Go.
-  if (cases.length === 0 && signal === undefined) return new Promise<SelectResult>(noop)
+  if (cases.length === 0 && signal === undefined) return new Promise<PerformedCase>(noop)
   return waitToSelect(cases, signal)
 }
 
 // Kept apart so the fast path of select() allocates no closure context.
-function waitToSelect(cases: readonly ChanCase[], signal: AbortSignal | undefined): Promise<SelectResult> {
-  return new Promise<SelectResult>((resolve, reject) => {
+function waitToSelect(cases: readonly ChanCase[], signal: AbortSignal | undefined): Promise<PerformedCase> {
+  return new Promise<PerformedCase>((resolve, reject) => {
     new SelectWaiter(cases, resolve, reject, signal)
   })
 }
@@ -132,10 +199,10 @@ function waitToSelect(cases: readonly ChanCase[], signal: AbortSignal | undefine
  * if (result === undefined) console.log('nothing yet')
  * ```
  */
-export function trySelect(cases: readonly SelectCase[]): SelectResult | undefined {
+export function trySelect<const C extends readonly SelectCase[]>(cases: C): SelectResult<C> | undefined {
   assertCases(cases, 'try select')
   const index = pickReady(cases)
-  return index < 0 ? undefined : perform(cases[index] as ChanCase, index)
+  return index < 0 ? undefined : (perform(cases[index] as ChanCase, index) as SelectResult<C>)
 }
 
 /** Picks one ready case uniformly at random (reservoir sampling, no allocation); -1 when none is. */
@@ -144,7 +211,8 @@ function pickReady(cases: readonly SelectCase[]): number {
   let ready = 0
   for (let i = 0; i < cases.length; i++) {
     const { kind, chan } = cases[i] as ChanCase
-    if (!(kind === 'receive' ? internals.canReceive(chan) : internals.canSend(chan))) continue
+    const access = chanAccess(chan)
+    if (!(kind === 'receive' ? access.canReceive(chan) : access.canSend(chan))) continue
     ready++
     if (ready === 1 || Math.random() * ready < 1) chosen = i
   }
@@ -152,13 +220,14 @@ function pickReady(cases: readonly SelectCase[]): number {
 }
 
 /** Precondition: the case is ready. */
-function perform({ kind, chan, value }: ChanCase, index: number): SelectResult {
+function perform({ kind, chan, value }: ChanCase, index: number): PerformedCase {
+  const access = chanAccess(chan)
   if (kind === 'receive') {
-    if (!internals.hasValue(chan)) return { index, value: undefined, ok: false }
-    return { index, value: internals.receiveNow(chan), ok: true }
+    if (!access.hasValue(chan)) return { index, value: undefined, ok: false }
+    return { index, value: access.receiveNow(chan), ok: true }
   }
-  if (chan.closed) throw new ClosedError(SEND_CLOSED)
-  internals.sendNow(chan, value)
+  if (chan.closed) throw sendClosed()
+  access.sendNow(chan, value)
   return { index, value: undefined, ok: true }
 }
 

@@ -1,5 +1,5 @@
 export { iterate } from './iterate.js'
 export type { RangeFn } from './range.js'
 export { range } from './range.js'
-export type { RangeBatchOptions } from './range-batch.js'
+export type { RangeBatchFn, RangeBatchOptions } from './range-batch.js'
 export { rangeBatch } from './range-batch.js'

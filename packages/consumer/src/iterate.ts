@@ -1,5 +1,13 @@
 import type { Consumer, SignalOptions } from '@bigbuff/core'
-import { isClosedError, rollbackQuietly, signalOf } from '@bigbuff/internal'
+import {
+  type AtHand,
+  atHand,
+  isClosedError,
+  NOTHING_AT_HAND,
+  pause,
+  rollbackQuietly,
+  signalOf,
+} from '@bigbuff/internal'
 import { assertConsumer } from './internal/assert-consumer.js'
 
 /**
@@ -11,6 +19,8 @@ import { assertConsumer } from './internal/assert-consumer.js'
  * - The iteration ends when `get()` rejects `ClosedError`; any other error (a failed `get()` or
  *   `commit()`, the signal's reason) is thrown from the loop, after rolling back the value in hand.
  * - The signal is checked before each `get()` and passed to it.
+ * - Values already at hand in a BigBuffer consumer are read and committed without a promise each
+ *   (the loop still yields to the event loop every few milliseconds).
  *
  * @param consumer - any `Consumer`.
  * @param options - `signal` ends the loop with its reason.
@@ -26,28 +36,117 @@ import { assertConsumer } from './internal/assert-consumer.js'
 export function iterate<T>(consumer: Consumer<T>, options?: SignalOptions): AsyncIterableIterator<T> {
   const action = 'iterate consumer'
   assertConsumer(consumer, action)
-  return generate(consumer, signalOf(options, action))
+  return new ConsumerIterator(consumer, signalOf(options, action))
 }
 
-async function* generate<T>(consumer: Consumer<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
-  const options = signal === undefined ? undefined : { signal }
-  let holding = false
-  try {
-    for (;;) {
-      if (signal?.aborted) throw signal.reason
-      let value: T
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
+
+/**
+ * The iterator behind {@link iterate}, written out rather than as an async generator so that a value
+ * at hand costs one resolved promise. Calls are served one after another, as a generator's are.
+ */
+class ConsumerIterator<T> implements AsyncIterableIterator<T> {
+  readonly #consumer: Consumer<T>
+  readonly #hand: AtHand<T> | undefined
+  readonly #signal: AbortSignal | undefined
+  readonly #options: SignalOptions | undefined
+  /** A value was handed out and is neither committed nor rolled back yet. */
+  #holding = false
+  #finished = false
+  /** The call in progress, if it had to wait: later calls run after it. */
+  #busy: Promise<unknown> | undefined
+
+  constructor(consumer: Consumer<T>, signal: AbortSignal | undefined) {
+    this.#consumer = consumer
+    this.#hand = atHand<T>(consumer)
+    this.#signal = signal
+    this.#options = signal === undefined ? undefined : { signal }
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#busy !== undefined) return this.#after(() => this.next())
+    if (this.#finished) return Promise.resolve(DONE)
+    const hand = this.#hand
+    if (hand === undefined) return this.#wait(this.#slow())
+    if (this.#holding) {
       try {
-        value = await consumer.get(options)
+        hand.commitNow()
       } catch (error) {
-        if (isClosedError(error) && !(signal?.aborted && error === signal.reason)) return
-        throw error
+        return this.#wait(this.#fail(error))
       }
-      holding = true
-      yield value
-      await consumer.commit()
-      holding = false
+      this.#holding = false
     }
-  } finally {
-    if (holding) await rollbackQuietly(consumer)
+    const turn = pause()
+    if (turn !== undefined) return this.#wait(turn.then(() => this.#slow()))
+    if (this.#signal?.aborted) return this.#wait(this.#fail(this.#signal.reason))
+    const value = hand.take()
+    if (value === NOTHING_AT_HAND) return this.#wait(this.#slow())
+    this.#holding = true
+    return Promise.resolve({ value, done: false })
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    if (this.#busy !== undefined) return this.#after(() => this.return())
+    if (this.#finished) return Promise.resolve(DONE)
+    this.#finished = true
+    if (!this.#holding) return Promise.resolve(DONE)
+    this.#holding = false
+    return this.#wait(rollbackQuietly(this.#consumer).then(() => DONE))
+  }
+
+  /** The turn of a call that has to wait: commit through the promise API, check the signal, get(). */
+  async #slow(): Promise<IteratorResult<T>> {
+    if (this.#holding) {
+      try {
+        await this.#consumer.commit()
+      } catch (error) {
+        return this.#fail(error)
+      }
+      this.#holding = false
+    }
+    const signal = this.#signal
+    if (signal?.aborted) return this.#fail(signal.reason)
+    let value: T
+    try {
+      value = await this.#consumer.get(this.#options)
+    } catch (error) {
+      if (isClosedError(error) && !(signal?.aborted && error === signal.reason)) {
+        this.#finished = true
+        return DONE
+      }
+      return this.#fail(error)
+    }
+    this.#holding = true
+    return { value, done: false }
+  }
+
+  /** Ends the iteration with `error`, rolling back the value in hand first. */
+  async #fail(error: unknown): Promise<never> {
+    this.#finished = true
+    if (this.#holding) {
+      this.#holding = false
+      await rollbackQuietly(this.#consumer)
+    }
+    throw error
+  }
+
+  /** Marks `promise` as the call in progress until it settles. */
+  #wait<R>(promise: Promise<R>): Promise<R> {
+    // Calls made meanwhile wait for this one (see next() and return()), so it is still the one in progress.
+    const busy = promise.finally(() => {
+      this.#busy = undefined
+    })
+    this.#busy = busy
+    return busy
+  }
+
+  /** Runs `call` once the call in progress has settled, whatever its outcome. */
+  #after<R>(call: () => Promise<R>): Promise<R> {
+    const busy = this.#busy as Promise<unknown>
+    return busy.then(call, call)
   }
 }

@@ -1,12 +1,20 @@
 import type { Consumer, SignalOptions } from '@bigbuff/core'
 import {
+  type AtHand,
   assertDuration,
   assertFunction,
   assertPositiveInteger,
+  atHand,
   invalid,
   isClosedError,
+  isObjectLike,
+  NOTHING_AT_HAND,
+  pause,
   rollbackQuietly,
   signalOf,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
 } from '@bigbuff/internal'
 import { assertConsumer } from './internal/assert-consumer.js'
 
@@ -15,8 +23,15 @@ export interface RangeBatchOptions extends SignalOptions {
   /** The most values one batch holds; a positive integer. */
   readonly maxSize: number
   /** How long to wait after a batch's first value for more, in ms; default 0 (only what is available). */
-  readonly maxWait?: number
+  readonly maxWait?: number | undefined
 }
+
+/**
+ * What {@link rangeBatch} calls with each batch and its index (counting this call's batches from 0).
+ * Returning exactly `false` (or a promise of it) stops the loop after that batch is committed;
+ * anything else continues.
+ */
+export type RangeBatchFn<T> = (values: T[], index: number) => unknown
 
 /** Why a batch stopped gathering: its `maxWait` ran out (an abort reason no caller ever sees). */
 const DEADLINE: unique symbol = Symbol('rangeBatch deadline')
@@ -58,7 +73,7 @@ const clearYieldTimeout = globalThis.clearTimeout
  */
 export function rangeBatch<T>(
   consumer: Consumer<T>,
-  fn: (values: T[], index: number) => boolean | void | PromiseLike<boolean | void>,
+  fn: RangeBatchFn<T>,
   options: RangeBatchOptions,
 ): Promise<void> {
   const action = 'range over consumer in batches'
@@ -88,26 +103,45 @@ async function loop<T>(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const options = signal === undefined ? undefined : { signal }
+  // Values at hand are taken synchronously, and a batch whose fn returns a plain result is committed
+  // synchronously: no promise per value.
+  const hand = atHand<T>(consumer)
   for (let index = 0; ; index++) {
     const batch: T[] = []
-    let closed: boolean
+    let closed = false
     try {
+      if (hand !== undefined) {
+        const turn = pause()
+        if (turn !== undefined) await turn
+      }
       if (signal?.aborted) throw signal.reason
-      batch.push(await consumer.get(options))
-      closed = maxSize > 1 && (await gather(consumer, batch, maxSize, maxWait, signal))
+      if (hand !== undefined) takeAtHand(hand, batch, maxSize)
+      if (batch.length === 0) batch.push(await consumer.get(options))
+      if (batch.length < maxSize) closed = await gather(consumer, batch, maxSize, maxWait, signal)
     } catch (error) {
       if (batch.length === 0 && isClosedError(error) && !(signal?.aborted && error === signal.reason)) return
       await rollbackQuietly(consumer)
       throw error
     }
     try {
-      const result = await fn(batch, index)
-      await consumer.commit()
+      let result = fn(batch, index)
+      if (isObjectLike(result)) result = await result
+      if (hand === undefined) await consumer.commit()
+      else hand.commitNow()
       if (result === false || closed) return
     } catch (error) {
       await rollbackQuietly(consumer)
       throw error
     }
+  }
+}
+
+/** Adds the values at hand to `batch`, up to `maxSize`. */
+function takeAtHand<T>(hand: AtHand<T>, batch: T[], maxSize: number): void {
+  while (batch.length < maxSize) {
+    const value = hand.take()
+    if (value === NOTHING_AT_HAND) return
+    batch.push(value)
   }
 }
 
@@ -127,8 +161,8 @@ async function gather<T>(
   const controller = new AbortController()
   const expire = (): void => controller.abort(DEADLINE)
   const timer = maxWait === 0 ? yieldTimeout(expire, 0) : setTimeout(expire, maxWait)
-  const forward = (): void => controller.abort(signal?.reason)
-  signal?.addEventListener('abort', forward, { once: true })
+  const forward = new Forward(controller)
+  watchAbort(forward, signal)
   const options = { signal: controller.signal }
   try {
     while (batch.length < maxSize) batch.push(await consumer.get(options))
@@ -141,6 +175,20 @@ async function gather<T>(
   } finally {
     if (maxWait === 0) clearYieldTimeout(timer)
     else clearTimeout(timer)
-    signal?.removeEventListener('abort', forward)
+    unwatchAbort(forward)
+  }
+}
+
+/** Passes the caller's abort on to a gathering `get()`; one listener per signal for every loop. */
+class Forward extends Waiter {
+  readonly #controller: AbortController
+
+  constructor(controller: AbortController) {
+    super()
+    this.#controller = controller
+  }
+
+  aborted(reason: unknown): void {
+    this.#controller.abort(reason)
   }
 }

@@ -4,9 +4,10 @@ import { assertConsumer } from './internal/assert-consumer.js'
 
 /**
  * What {@link range} calls with each value and its index (counting this call's values from 0).
- * Returning exactly `false` stops the loop after that value is committed; anything else continues.
+ * Returning exactly `false` (or a promise of it) stops the loop after that value is committed;
+ * anything else continues, so `range(consumer, (v) => list.push(v))` reads every value.
  */
-export type RangeFn<T> = (value: T, index: number) => boolean | void | PromiseLike<boolean | void>
+export type RangeFn<T> = (value: T, index: number) => unknown
 
 /**
  * Processes a consumer's values one at a time with automatic commit and rollback: each turn is
@@ -15,6 +16,9 @@ export type RangeFn<T> = (value: T, index: number) => boolean | void | PromiseLi
  * - Resolves when `fn` returns exactly `false` (that value is committed) or when `get()` rejects
  *   `ClosedError`, the normal end of a source.
  * - The signal is checked before each `get()` and passed to it; a running `fn` is not interrupted.
+ * - Values already at hand in a BigBuffer consumer are taken and committed without a promise each
+ *   while `fn` returns a plain result (each still committed after `fn` returns); the loop yields to
+ *   the event loop every few milliseconds.
  * - Anything else that goes wrong (`fn` throws or rejects, `get()` rejects with another error,
  *   `commit()` rejects, the signal aborts) rolls back what is pending, ignoring the rollback's own
  *   error, and rejects with that error: the value is delivered again to the next reader

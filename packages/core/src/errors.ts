@@ -42,7 +42,7 @@ export class BigbuffError extends Error {
  * @example
  * ```ts
  * await buffer.close()
- * await buffer.put(1) // rejects ClosedError
+ * await buffer.put(1).catch((error) => console.log(error instanceof ClosedError)) // true
  * ```
  */
 export class ClosedError extends BigbuffError {
@@ -138,9 +138,13 @@ export interface BigbuffErrorByCode {
  *   make the check silently false).
  * @example
  * ```ts
- * try { await consumer.get() } catch (e) {
- *   if (isBigbuffError(e, 'ERR_BIGBUFF_CLOSED')) return
- *   throw e
+ * async function next(): Promise<string | undefined> {
+ *   try {
+ *     return await consumer.get()
+ *   } catch (error) {
+ *     if (isBigbuffError(error, 'ERR_BIGBUFF_CLOSED')) return undefined // the normal end
+ *     throw error
+ *   }
  * }
  * ```
  */

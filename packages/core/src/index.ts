@@ -1,3 +1,6 @@
+// The Disposable/AsyncDisposable globals, in every package's declarations through core's.
+import './disposable.js'
+
 export type { BigbuffErrorByCode, BigbuffErrorCode, ConsumerBehindDetails } from './errors.js'
 export {
   BigbuffError,

@@ -9,12 +9,12 @@ export interface ExclusiveCallOptions extends SignalOptions {
    * Milliseconds the batch waits after its first call before it starts, so that more calls can
    * join it (default 0: it starts in a microtask). Time spent waiting for the previous run counts.
    */
-  readonly wait?: number
+  readonly wait?: number | undefined
   /**
    * Milliseconds after this run started before the key's next batch may start (default 0). It never
    * delays this run's result.
    */
-  readonly rateLimit?: number
+  readonly rateLimit?: number | undefined
 }
 
 /** Options of the `Exclusive` constructor. */

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { AT_HAND, NOTHING_AT_HAND } from './at-hand.js'
 import { isClosedError, type RangeSource, rangeLoop, rollbackQuietly } from './range-loop.js'
 
 class Closed extends Error {
@@ -145,5 +146,84 @@ describe('rangeLoop()', () => {
     expect(isClosedError(new Closed('x'))).toBe(true)
     expect(isClosedError({ code: 'ERR_BIGBUFF_CLOSED' })).toBe(false)
     expect(isClosedError(new Error('x'))).toBe(false)
+  })
+})
+
+describe('rangeLoop() over a consumer with values at hand', () => {
+  /** Values 0..count-1 at hand; then get() rejects ClosedError-like. */
+  function atHandSource(count: number) {
+    const log: string[] = []
+    let cursor = 0
+    let committed = 0
+    const consumer = {
+      log,
+      get committed() {
+        return committed
+      },
+      get: vi.fn(async () => {
+        log.push('get')
+        throw new Closed('closed')
+      }),
+      commit: vi.fn(async () => {}),
+      rollback: vi.fn(async () => {
+        log.push('rollback')
+        cursor = committed
+      }),
+      [AT_HAND]: {
+        take: () => (cursor < count ? cursor++ : NOTHING_AT_HAND),
+        commitNow: () => {
+          log.push(`commit ${cursor}`)
+          committed = cursor
+        },
+      },
+    }
+    return consumer
+  }
+
+  it('takes and commits each value synchronously, then asks get() once nothing is at hand', async () => {
+    const consumer = atHandSource(3)
+    const seen: number[] = []
+    await rangeLoop(consumer, (value, index) => void seen.push(value * 10 + index), undefined)
+    expect(seen).toEqual([0, 11, 22])
+    expect(consumer.log).toEqual(['commit 1', 'commit 2', 'commit 3', 'get'])
+    expect(consumer.commit).not.toHaveBeenCalled()
+  })
+
+  it('awaits a promise fn returns, stops on false, and stops when caught up', async () => {
+    const consumer = atHandSource(5)
+    await rangeLoop(consumer, (value) => Promise.resolve(value !== 1), undefined)
+    expect(consumer.committed).toBe(2)
+    const caughtUp = atHandSource(5)
+    await rangeLoop(
+      caughtUp,
+      () => {},
+      undefined,
+      () => caughtUp.committed === 3,
+    )
+    expect(caughtUp.log).toEqual(['commit 1', 'commit 2', 'commit 3'])
+  })
+
+  it('rolls back the value fn threw on, the values before it committed', async () => {
+    const consumer = atHandSource(5)
+    const failure = new Error('fn failed')
+    await expect(
+      rangeLoop(
+        consumer,
+        (value) => {
+          if (value === 2) throw failure
+        },
+        undefined,
+      ),
+    ).rejects.toBe(failure)
+    expect(consumer.log).toEqual(['commit 1', 'commit 2', 'rollback'])
+  })
+
+  it('checks the signal before taking each value', async () => {
+    const consumer = atHandSource(5)
+    const controller = new AbortController()
+    await expect(
+      rangeLoop(consumer, (value) => void (value === 1 && controller.abort('stop')), controller.signal),
+    ).rejects.toBe('stop')
+    expect(consumer.committed).toBe(2)
   })
 })

@@ -1,3 +1,6 @@
+import { atHand, NOTHING_AT_HAND } from './at-hand.js'
+import { pause } from './macrotask.js'
+
 /** The part of a `Consumer` a range loop uses (structural, so this package needs no core import). */
 export interface RangeSource<T> {
   get(options?: { readonly signal?: AbortSignal | undefined }): Promise<T>
@@ -11,6 +14,11 @@ export interface RangeSource<T> {
  * `caughtUp()` returns true after a commit. Any other failure (an aborted signal, `fn` throwing or
  * rejecting, `get()` or `commit()` rejecting) rolls back, ignoring the rollback's own error, and
  * rejects with that failure.
+ *
+ * Values at hand (a consumer with an {@link AtHand} side) are taken and committed synchronously, one
+ * after another while `fn` returns plain results, without a promise per value; the loop still
+ * yields to the event loop every few milliseconds ({@link pause}). Each value is committed before the
+ * next is taken, so a failure rolls back exactly the failing value.
  */
 export async function rangeLoop<T>(
   consumer: RangeSource<T>,
@@ -19,7 +27,28 @@ export async function rangeLoop<T>(
   caughtUp?: () => boolean,
 ): Promise<void> {
   const options = signal === undefined ? undefined : { signal }
-  for (let index = 0; ; index++) {
+  const hand = atHand<T>(consumer)
+  let index = 0
+  for (;;) {
+    if (hand !== undefined) {
+      for (;;) {
+        const turn = pause()
+        if (turn !== undefined) await turn
+        if (signal?.aborted) break
+        const value = hand.take()
+        if (value === NOTHING_AT_HAND) break
+        let result: unknown
+        try {
+          result = fn(value, index++)
+          if (isObjectLike(result)) result = await result
+          hand.commitNow()
+        } catch (error) {
+          await rollbackQuietly(consumer)
+          throw error
+        }
+        if (result === false || caughtUp?.()) return
+      }
+    }
     let value: T
     try {
       if (signal?.aborted) throw signal.reason
@@ -30,10 +59,8 @@ export async function rangeLoop<T>(
       throw error
     }
     try {
-      let result = fn(value, index)
-      // Only an object can be a promise or thenable: a plain result costs no microtask turn.
-      if ((typeof result === 'object' && result !== null) || typeof result === 'function')
-        result = await result
+      let result = fn(value, index++)
+      if (isObjectLike(result)) result = await result
       await consumer.commit()
       if (result === false) return
     } catch (error) {
@@ -42,6 +69,11 @@ export async function rangeLoop<T>(
     }
     if (caughtUp?.()) return
   }
+}
+
+/** Only an object can be a promise or thenable: a plain result costs no microtask turn. */
+export function isObjectLike(value: unknown): boolean {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function'
 }
 
 /** Rolls back what is pending, ignoring any error: the caller reports the failure that caused it. */

@@ -1,17 +1,40 @@
 import { ClosedError } from '@bigbuff/core'
-import { type Deferred, deferred, listenAbort, noop, WaiterQueue } from '@bigbuff/internal'
+import {
+  closedMessage,
+  type Deferred,
+  deferred,
+  LinkQueue,
+  noop,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
+} from '@bigbuff/internal'
 import { createClient, MultiErrorReply, type RedisClientType } from '@redis/client'
 import type { Script } from './scripts.js'
 
 type Client = RedisClientType<{}, {}, {}, 2, {}>
 
 /** A command waiting for the connection to be established. */
-interface Queued {
+class Queued extends Waiter {
+  readonly settle: Deferred<unknown> = deferred<unknown>()
   readonly commands: readonly (readonly string[])[]
   readonly multi: boolean
-  readonly settle: Deferred<unknown>
-  off: () => void
+  readonly #queue: LinkQueue<Queued>
+
+  constructor(queue: LinkQueue<Queued>, commands: readonly (readonly string[])[], multi: boolean) {
+    super()
+    this.#queue = queue
+    this.commands = commands
+    this.multi = multi
+  }
+
+  aborted(reason: unknown): void {
+    this.#queue.remove(this)
+    this.settle.reject(reason)
+  }
 }
+
+const closedConnection = (): Error => new ClosedError(closedMessage('send', 'connection'))
 
 /**
  * One Redis connection, opened on first use and reopened on the first use after it was lost.
@@ -27,7 +50,7 @@ export class Connection {
   readonly #url: string
   #client: Client | undefined
   #connecting: Promise<void> | undefined
-  readonly #queue = new WaiterQueue<Queued>()
+  readonly #queue = new LinkQueue<Queued>()
   #closed = false
   #destroyed = false
 
@@ -74,24 +97,20 @@ export class Connection {
     this.#closed = true
     this.#destroyed = true
     for (const queued of this.#queue.drain()) {
-      queued.off()
-      queued.settle.reject(new ClosedError('Cannot send: the connection is closed'))
+      unwatchAbort(queued)
+      queued.settle.reject(closedConnection())
     }
     this.#client?.destroy()
     this.#client = undefined
   }
 
   #enqueue(commands: readonly (readonly string[])[], multi: boolean, signal?: AbortSignal): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new ClosedError('Cannot send: the connection is closed'))
-    const settle = deferred<unknown>()
-    const queued: { -readonly [K in keyof Queued]: Queued[K] } = { commands, multi, settle, off: noop }
-    const node = this.#queue.push(queued)
-    queued.off = listenAbort(signal, () => {
-      this.#queue.remove(node)
-      settle.reject(signal?.reason)
-    })
+    if (this.#closed) return Promise.reject(closedConnection())
+    const queued = new Queued(this.#queue, commands, multi)
+    this.#queue.push(queued)
+    watchAbort(queued, signal)
     this.#connecting ??= this.#connect()
-    return settle.promise
+    return queued.settle.promise
   }
 
   async #connect(): Promise<void> {
@@ -111,7 +130,7 @@ export class Connection {
       client.destroy()
       this.#connecting = undefined
       for (const queued of this.#queue.drain()) {
-        queued.off()
+        unwatchAbort(queued)
         queued.settle.reject(error)
       }
       return
@@ -123,7 +142,7 @@ export class Connection {
     }
     this.#client = client
     for (const queued of this.#queue.drain()) {
-      queued.off()
+      unwatchAbort(queued)
       queued.settle.resolve(
         queued.multi ? exec(client, queued.commands) : client.sendCommand(queued.commands[0] as string[]),
       )

@@ -62,8 +62,11 @@ describe('RedisStream across a crash', () => {
         await survivor.commit()
       }
     })()
-    // Both instances are reading before the values arrive, so both get a share.
-    await until(async () => (await groupConsumers(key, 'workers')) === 2)
+    // Awaited below; if the test fails first, closing the survivor must not leave it unhandled.
+    surviving.catch(() => {})
+    // Both instances are reading before the values arrive, so both get a share. The child process
+    // starts Node and loads a bundle first, which takes seconds on a busy machine.
+    await until(async () => (await groupConsumers(key, 'workers')) === 2, 30_000)
     await stream.putAll(values(total))
     await doomed.waitFor((event) => event.paused === true)
     await doomed.kill()

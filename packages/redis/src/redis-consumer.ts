@@ -7,34 +7,32 @@ import {
   type SignalOptions,
 } from '@bigbuff/core'
 import {
+  closedMessage,
   type Deferred,
   deferred,
   handled,
-  listenAbort,
+  LinkQueue,
   noop,
   RingQueue,
-  signalOf,
-  WaiterQueue,
+  refuse,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
 } from '@bigbuff/internal'
 import { Connection, failedCommand } from './connection.js'
-import { CREATE_GROUP, READ, RELEASE, SETTLE } from './scripts.js'
+import { parseNewRead, parseReadScript, type ReadResult, type StreamEntry } from './replies.js'
+import { CHECK_GAP, CREATE_GROUP, READ, RELEASE } from './scripts.js'
 import { compareIds } from './stream-id.js'
 import type { Codec } from './types.js'
 
 /** Entries asked for per read: an instance holds at most this many delivered but not yet returned. */
 const READ_COUNT = 100
 const COUNT_ARG = String(READ_COUNT)
-/** Where the entries start in a READ reply (after kind, claim cursor, lost, read counter, id). */
-const HEADER = 5
-/** The transaction that reads new entries: its replies are the group list, the length and the read. */
-const GROUPS = 0
-const LENGTH = 1
-const ENTRIES = 2
 /** Claim passes run at most this often, whatever `claimIdle`, so a small one never spins. */
 const MIN_CLAIM_INTERVAL = 10
 /** The idle time (ms, about ten years) `close()` gives the entries it hands back: claimable by anyone. */
 const RELEASED_IDLE = '315360000000'
-const NO_ENTRIES: readonly unknown[] = []
+const NO_ENTRIES: readonly StreamEntry[] = []
 
 /** What a consumer needs from the stream that made it. */
 export interface ConsumerHost<T> {
@@ -53,11 +51,30 @@ export interface ConsumerSettings {
   readonly claimIdle: number
 }
 
-interface Waiter<T> {
+/** A `get()` waiting for a value. */
+class PendingGet<T> extends Waiter {
   readonly resolve: (value: T) => void
   readonly reject: (reason: unknown) => void
-  off: () => void
+  readonly #queue: LinkQueue<PendingGet<T>>
+
+  constructor(
+    queue: LinkQueue<PendingGet<T>>,
+    resolve: (value: T) => void,
+    reject: (reason: unknown) => void,
+  ) {
+    super()
+    this.#queue = queue
+    this.resolve = resolve
+    this.reject = reject
+  }
+
+  aborted(reason: unknown): void {
+    this.#queue.remove(this)
+    this.reject(reason)
+  }
 }
+
+const closedGet = (): Error => new ClosedError(closedMessage('get', 'consumer'))
 
 /**
  * The consumer `RedisStream.consumer()` returns: one instance of a consumer group.
@@ -68,9 +85,10 @@ interface Waiter<T> {
  * - It starts by re-reading its own pending entries (history mode), returns to history mode on
  *   `rollback()` and after a read whose reply was lost, then reads new entries.
  * - History reads and claim passes run the `READ` script. New entries are read in one transaction
- *   (`XINFO GROUPS`, `XLEN`, `XREADGROUP … >`): when its group info shows that entries the name had
- *   not read were trimmed, the read went past the gap, so the `SETTLE` script corrects the group's
- *   read counter and the gap is reported before the entries read after it.
+ *   (the `CHECK_GAP` script, then `XREADGROUP … >`): when entries the name had not read were trimmed,
+ *   the script corrects the group's read counter in the same transaction, so the size of the gap is
+ *   the one the read went past, and the gap is reported before the entries read after it.
+ * - Replies are parsed into typed records by `replies.ts`.
  */
 export class RedisStreamConsumer<T> implements Consumer<T> {
   readonly #host: ConsumerHost<T>
@@ -82,19 +100,17 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
   #group: Promise<void> | undefined
   #groupReady = false
 
-  readonly #waiters = new WaiterQueue<Waiter<T>>()
+  readonly #waiters = new LinkQueue<PendingGet<T>>()
   #pumping: Promise<void> | undefined
   #wake: Deferred<void> | undefined
   #own: Connection | undefined
   #reading: Promise<unknown> | undefined
 
-  /** The last READ reply and the position of the next entry in it not yet returned by get(). */
-  #batch: readonly unknown[] = NO_ENTRIES
+  /** The entries of the last read and the position of the next one not yet returned by get(). */
+  #batch: readonly StreamEntry[] = NO_ENTRIES
   #at = 0
   /** A ConsumerBehindError to deliver before any further entry. */
   #behind: ConsumerBehindError | undefined
-  /** Set after a read went past trimmed entries, to the group's read counter before them, until settled. */
-  #unsettled: number | undefined
   /** Ids returned by get() since the last commit or rollback; #base counts those ever removed. */
   readonly #unacked = new RingQueue<string>()
   #base = 0
@@ -124,9 +140,10 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     this.#claimIdle = String(Math.ceil(settings.claimIdle))
     this.#claimInterval = Math.max(settings.claimIdle, MIN_CLAIM_INTERVAL)
     const key = host.key
+    // EVAL, not EVALSHA: a script Redis lost (after a restart) must not fail the check alone while
+    // the read after it goes past a gap.
     this.#readNewCommands = [
-      ['XINFO', 'GROUPS', key],
-      ['XLEN', key],
+      ['EVAL', CHECK_GAP.source, '1', key, this.#name],
       ['XREADGROUP', 'GROUP', this.#name, this.#instance, 'COUNT', COUNT_ARG, 'STREAMS', key, '>'],
     ]
     // The first read of new entries starts with a claim pass: it picks up what closed instances
@@ -164,14 +181,8 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * @returns the decoded value.
    */
   get(options?: SignalOptions): Promise<T> {
-    let signal: AbortSignal | undefined
-    try {
-      signal = signalOf(options, 'get')
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    if (signal?.aborted) return Promise.reject(signal.reason)
-    if (this.#closed) return Promise.reject(new ClosedError('Cannot get: the consumer is closed'))
+    const refused = refuse(options, 'get', this.#closed ? closedGet : undefined)
+    if (refused !== undefined) return refused
     if (this.#waiters.length === 0 && this.#available()) {
       try {
         return Promise.resolve(this.#take())
@@ -180,12 +191,9 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
       }
     }
     return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter<T> = { resolve, reject, off: noop }
-      const node = this.#waiters.push(waiter)
-      waiter.off = listenAbort(signal, () => {
-        this.#waiters.remove(node)
-        reject(signal?.reason)
-      })
+      const waiter = new PendingGet<T>(this.#waiters, resolve, reject)
+      this.#waiters.push(waiter)
+      watchAbort(waiter, options?.signal)
       this.#pumping ??= this.#pump()
     })
   }
@@ -197,7 +205,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    *   error when Redis cannot be reached (the entries stay pending; commit again).
    */
   commit(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError('Cannot commit: the consumer is closed'))
+    if (this.#closed) return Promise.reject(new ClosedError(closedMessage('commit', 'consumer')))
     const count = this.#unacked.length
     if (count === 0) return Promise.reject(new NothingToCommitError())
     const args = new Array<string>(count + 3)
@@ -221,7 +229,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * @throws `NothingToRollbackError` when nothing is pending, `ClosedError` once closed.
    */
   rollback(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError('Cannot roll back: the consumer is closed'))
+    if (this.#closed) return Promise.reject(new ClosedError(closedMessage('roll back', 'consumer')))
     if (this.#unacked.length === 0) return Promise.reject(new NothingToRollbackError())
     this.#epoch++
     this.#base += this.#unacked.length
@@ -254,8 +262,8 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
 
   async #close(): Promise<void> {
     for (const waiter of this.#waiters.drain()) {
-      waiter.off()
-      waiter.reject(new ClosedError('Cannot get: the consumer is closed'))
+      unwatchAbort(waiter)
+      waiter.reject(closedGet())
     }
     this.#wake?.resolve()
     this.#own?.destroy()
@@ -279,12 +287,9 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
       this.#behind = undefined
       throw behind
     }
-    const at = this.#at
-    const id = this.#batch[at] as string
-    const text = this.#batch[at + 1]
-    this.#at = at + 2
+    const { id, text } = this.#batch[this.#at++]!
     this.#unacked.push(id)
-    if (typeof text !== 'string') {
+    if (text === undefined) {
       throw new TypeError(`Cannot get: entry ${id} of stream ${this.#host.key} has no "v" field`)
     }
     return this.#host.codec.decode(text)
@@ -294,7 +299,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     while (this.#waiters.length > 0 && !this.#closed) {
       if (this.#available()) {
         const waiter = this.#waiters.shift()!
-        waiter.off()
+        unwatchAbort(waiter)
         try {
           waiter.resolve(this.#take())
         } catch (error) {
@@ -306,8 +311,10 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
         await this.#fetch()
       } catch (error) {
         const waiter = this.#waiters.shift()
-        waiter?.off()
-        waiter?.reject(error)
+        if (waiter !== undefined) {
+          unwatchAbort(waiter)
+          waiter.reject(error)
+        }
       }
     }
     this.#pumping = undefined
@@ -338,8 +345,6 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     const claimDue = this.#cursor === undefined && performance.now() >= this.#nextClaim
     let waitAfter: string | undefined
     try {
-      // A gap whose settling failed is reported before anything else is read (or re-read).
-      if (this.#unsettled !== undefined) return await this.#settle()
       waitAfter =
         this.#cursor === undefined && !claimDue
           ? await this.#readNew(epoch)
@@ -360,52 +365,32 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
 
   /** One READ script call (history or claim pass); returns the id to wait after when nothing was new. */
   async #readScript(epoch: number, claimDue: boolean): Promise<string | undefined> {
-    const reply = (await this.#host.shared.script(
-      READ,
-      this.#host.key,
-      this.#readArgs(claimDue),
-    )) as unknown[]
+    const reply = parseReadScript(
+      await this.#host.shared.script(READ, this.#host.key, this.#readArgs(claimDue)),
+    )
     if (this.#closed || epoch !== this.#epoch) return undefined
     this.#accept(reply, claimDue)
-    return reply[0] === 'new' && reply.length === HEADER ? (reply[4] as string) : undefined
+    return reply.kind === 'new' && reply.entries.length === 0 ? reply.lastId : undefined
   }
 
   /**
    * Reads new entries in one transaction; returns the group's last-delivered id when nothing was new.
-   * The group info and length describe the moment of the read: `lag > length` means entries the
-   * group had not read were trimmed and this read went past them (Redis does not count those in the
-   * group's read counter). The gap is settled, and reported, before the entries are delivered.
+   * A gap found by the transaction's check is the one this read went past, already settled in Redis;
+   * it is reported before the entries read after it.
    */
   async #readNew(epoch: number): Promise<string | undefined> {
-    const replies = (await this.#host.shared.multi(this.#readNewCommands).catch((error: unknown) => {
-      throw failedCommand(error)
-    })) as unknown[]
-    const info = (replies[GROUPS] as unknown[][]).find((fields) => field(fields, 'name') === this.#name)!
-    const read = field(info, 'entries-read')
-    const lag = field(info, 'lag')
-    if (typeof read === 'number' && typeof lag === 'number' && lag > (replies[LENGTH] as number)) {
-      this.#unsettled ??= read
-    }
-    // Settled even when the reply is ignored, so the counter other instances rely on is right.
-    if (this.#unsettled !== undefined) await this.#settle()
+    const reply = parseNewRead(
+      await this.#host.shared.multi(this.#readNewCommands).catch((error: unknown) => {
+        throw failedCommand(error)
+      }),
+    )
+    // Reported even when the entries are ignored: Redis has settled the gap, no later read finds it.
+    if (reply.lost > 0) this.#behind = new ConsumerBehindError({ offset: reply.offset, behind: reply.lost })
     if (this.#closed || epoch !== this.#epoch) return undefined
-    const streams = replies[ENTRIES] as [string, [string, string[]][]][] | null
-    if (streams === null) return field(info, 'last-delivered-id') as string
-    const batch: unknown[] = ['new', '', 0, 0, '']
-    // An entry without a "v" field gets 0, as the READ script replies.
-    for (const [id, fields] of streams[0]![1]) batch.push(id, field(fields, 'v') ?? 0)
-    this.#batch = batch
-    this.#at = HEADER
+    if (reply.entries.length === 0) return this.#behind === undefined ? reply.lastId : undefined
+    this.#batch = reply.entries
+    this.#at = 0
     return undefined
-  }
-
-  /** Corrects the group's read counter after a read past trimmed entries; reports the loss, if any. */
-  async #settle(): Promise<void> {
-    const lost = (await this.#host.shared.script(SETTLE, this.#host.key, [this.#name])) as number
-    const offset = this.#unsettled!
-    this.#unsettled = undefined
-    // Another instance of the name may have settled (and reported) the same gap first.
-    if (lost > 0) this.#behind = new ConsumerBehindError({ offset, behind: lost })
   }
 
   #readArgs(claimDue: boolean): string[] {
@@ -414,32 +399,25 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     return [name, this.#instance, COUNT_ARG, 'new', claimDue ? this.#claimIdle : '', this.#claimCursor]
   }
 
-  #accept(reply: unknown[], claimDue: boolean): void {
-    const kind = reply[0]
-    const lost = reply[2] as number
-    if (kind === 'history') {
+  #accept(reply: ReadResult, claimDue: boolean): void {
+    if (reply.kind === 'history') {
       // A short page means every pending entry has been read: continue with new ones.
-      const full = (reply.length - HEADER) / 2 + lost >= READ_COUNT
-      this.#cursor = full ? (reply[4] as string) : undefined
+      const full = reply.entries.length + reply.lost >= READ_COUNT
+      this.#cursor = full ? reply.lastId : undefined
     } else {
-      this.#claimCursor = reply[1] as string
+      this.#claimCursor = reply.claimCursor
       if (claimDue && this.#claimCursor === '0-0') this.#nextClaim = performance.now() + this.#claimInterval
     }
-    if (lost > 0) this.#behind = new ConsumerBehindError({ offset: reply[3] as number, behind: lost })
-    if (kind === 'claim') reply = this.#withoutHeld(reply)
-    this.#batch = reply
-    this.#at = HEADER
+    if (reply.lost > 0) this.#behind = new ConsumerBehindError({ offset: reply.offset, behind: reply.lost })
+    this.#batch = reply.kind === 'claim' ? this.#withoutHeld(reply.entries) : reply.entries
+    this.#at = 0
   }
 
   /** Drops claimed entries this instance already holds (XAUTOCLAIM also returns its own idle ones). */
-  #withoutHeld(reply: unknown[]): unknown[] {
-    if (this.#unacked.length === 0) return reply
+  #withoutHeld(entries: readonly StreamEntry[]): readonly StreamEntry[] {
+    if (this.#unacked.length === 0) return entries
     const held = new Set(this.#unacked)
-    const kept = reply.slice(0, HEADER)
-    for (let i = HEADER; i < reply.length; i += 2) {
-      if (!held.has(reply[i] as string)) kept.push(reply[i], reply[i + 1])
-    }
-    return kept
+    return entries.filter((entry) => !held.has(entry.id))
   }
 
   #lastHeld(): string {
@@ -469,10 +447,4 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
       this.#wake = undefined
     }
   }
-}
-
-/** Reads one field of a flat `[name, value, name, value, …]` reply. */
-function field(list: readonly unknown[], name: string): unknown {
-  for (let i = 0; i < list.length; i += 2) if (list[i] === name) return list[i + 1]
-  return undefined
 }

@@ -37,7 +37,8 @@ const DEFAULT_CLAIM_IDLE = 30_000
  *
  * @example
  * ```ts
- * const stream = new RedisStream<{ id: number }>({ stream: 'orders', url: 'redis://localhost:6379' })
+ * const url = process.env.REDIS_URL ?? 'redis://localhost:6379'
+ * const stream = new RedisStream<{ id: number }>({ stream: 'orders', url })
  * await stream.putAll([{ id: 1 }, { id: 2 }])
  * const consumer = stream.consumer('billing')
  * const order = await consumer.get()
@@ -167,6 +168,7 @@ export class RedisStream<T> implements Producer<T> {
    * @throws `ClosedError` after `close()`; `TypeError`/`RangeError` for bad options.
    * @example
    * ```ts
+   * import { hostname } from 'node:os'
    * const consumer = stream.consumer('billing', { instance: hostname() })
    * ```
    */
@@ -284,7 +286,7 @@ export class RedisStream<T> implements Producer<T> {
   }
 }
 
-function assertUrl(url: unknown, action: string): asserts url is string {
+export function assertUrl(url: unknown, action: string): asserts url is string {
   let valid = typeof url === 'string'
   if (valid) {
     try {

@@ -25,10 +25,12 @@ end
  * without read counters: Redis before 7.0).
  *
  * The right counter is what left the stream plus what remains of it up to the group's last-delivered
- * id. Redis counts one per entry a group reads, whatever was trimmed before it, so this also repairs a
- * counter left short by a read that went past trimmed entries (the transaction read in
- * redis-consumer.ts): whoever settles first reports the loss, later calls find nothing to report.
- * The entries counted are those a group read since the gap: few, unless it never had one.
+ * id. It runs in the same script or transaction as the check that found the gap and the read after
+ * it, so entries trimmed later are not charged to this gap. Redis counts one per entry a group reads,
+ * whatever was trimmed before it, so this also repairs a counter left short by a reader that went past
+ * trimmed entries without this check: whoever settles first reports the loss, later calls find
+ * nothing to report. The entries counted are those a group read since the gap: none, unless a
+ * reader outside this library went past it.
  */
 const SETTLE_FUNCTION = `
 local function settle(key, group, info)
@@ -169,17 +171,26 @@ return out
 `)
 
 /**
- * Settles group ARGV[1] of stream KEYS[1] after a read that may have gone past entries it had not
- * read, trimmed away: corrects its read counter and returns how many entries it lost, 0 when none
- * (or when the stream or group is gone).
+ * Run in one transaction just before `XREADGROUP … >` for group ARGV[1] of stream KEYS[1], so that
+ * nothing can change the stream in between: when entries the group had not read were trimmed away
+ * (its lag exceeds the stream's length), corrects the group's read counter and returns how many it
+ * lost. The read that follows then continues after the gap with a right counter, and no other
+ * reader of the name finds the gap again.
+ *
+ * Reply: { lost, read counter before the gap, last-delivered id } ({ 0, 0, '0-0' } when the stream or
+ * group does not exist: the read that follows reports that).
  */
-export const SETTLE: Script = script(`${FIELD}${SETTLE_FUNCTION}
+export const CHECK_GAP: Script = script(`${FIELD}${SETTLE_FUNCTION}
 local key, group = KEYS[1], ARGV[1]
-if redis.call('EXISTS', key) == 0 then return 0 end
+if redis.call('EXISTS', key) == 0 then return { 0, 0, '0-0' } end
 for _, info in ipairs(redis.call('XINFO', 'GROUPS', key)) do
-  if field(info, 'name') == group then return settle(key, group, info) end
+  if field(info, 'name') == group then
+    local read, lag, lost = field(info, 'entries-read'), field(info, 'lag'), 0
+    if read and lag and lag > redis.call('XLEN', key) then lost = settle(key, group, info) end
+    return { lost, read or 0, field(info, 'last-delivered-id') }
+  end
 end
-return 0
+return { 0, 0, '0-0' }
 `)
 
 /**

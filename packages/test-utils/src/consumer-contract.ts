@@ -35,13 +35,13 @@ export interface ConsumerContractOptions {
  * @param name - the title of the `describe()` block, e.g. `'BigBuffer consumer'`.
  * @param options - the subject factory and capability flags.
  * @example
- * ```ts
+ * ```ts no-run
  * describeConsumerContract('BigBuffer consumer', {
  *   closeWaitsForPending: true,
  *   async create() {
  *     const buffer = new BigBuffer<number>()
  *     const consumer = buffer.consumer()
- *     return { consumer, put: (values) => buffer.putAll(values), teardown: () => buffer.close() }
+ *     return { consumer, put: (values: readonly number[]) => buffer.putAll(values), teardown: () => buffer.close() }
  *   },
  * })
  * ```

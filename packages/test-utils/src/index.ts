@@ -1,8 +1,16 @@
 export type { ConsumerContractOptions, ConsumerContractSubject } from './consumer-contract.js'
 export { describeConsumerContract } from './consumer-contract.js'
+export type {
+  ExclusiveContractCallOptions,
+  ExclusiveContractContext,
+  ExclusiveContractOptions,
+  ExclusiveContractSubject,
+  ExclusiveContractTarget,
+} from './exclusive-contract.js'
+export { describeExclusiveContract } from './exclusive-contract.js'
 export { collected, gc, heapAfterGc, heapUsed } from './memory.js'
 export type { SharedSignalOptions } from './shared-signal.js'
 export { expectOneListenerPerSignal } from './shared-signal.js'
+export { trackListeners } from './track-listeners.js'
 export type { Settlement } from './time.js'
 export { flushMicrotasks, nextTurn, sleep, trackSettlement } from './time.js'
-export { trackListeners } from './track-listeners.js'

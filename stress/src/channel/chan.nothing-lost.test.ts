@@ -1,4 +1,4 @@
-import { Chan, receiveCase, select, sendCase, trySelect } from '@bigbuff/channel'
+import { Chan, receiveCase, type SelectCase, select, sendCase, trySelect } from '@bigbuff/channel'
 import { isBigbuffError } from '@bigbuff/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -136,7 +136,7 @@ describe('Chan and select lose nothing when abort and close land anywhere', () =
                       return result.value
                     })
                 } else if (step.kind === 'selectReceive' || step.kind === 'selectBoth') {
-                  const cases = chans.map((c) => receiveCase(c))
+                  const cases: SelectCase[] = chans.map((c) => receiveCase(c))
                   if (step.kind === 'selectBoth') cases.push(sendCase(chan, reply))
                   receiving = select(cases, { signal: controller.signal }).then((result) => {
                     if (result.index === chans.length) {

@@ -26,6 +26,9 @@ export class BufferState<T> {
   readonly #onError: (error: unknown) => void
   config: CleanerConfig
   #closed = false
+  #ended = false
+  /** Once ended: the consumers that have not committed up to the end yet; the buffer closes when none is left. */
+  readonly #unfinished = new Set<RegisteredConsumer>()
   #cleaning = false
   #dirty = false
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -43,12 +46,17 @@ export class BufferState<T> {
     return this.#done.promise
   }
 
+  get ended(): boolean {
+    return this.#ended
+  }
+
   get consumers(): number {
     return this.#consumers.size
   }
 
   register(consumer: RegisteredConsumer): void {
     this.#consumers.add(consumer)
+    if (this.#ended && consumer.committedOffset < this.log.end) this.#unfinished.add(consumer)
     this.changed()
   }
 
@@ -56,11 +64,36 @@ export class BufferState<T> {
   deregister(consumer: RegisteredConsumer): void {
     this.#consumers.delete(consumer)
     this.#waiting.delete(consumer)
+    if (this.#ended) this.#reached(consumer)
     if (this.#closed) {
       if (this.#consumers.size === 0) this.#done.resolve()
     } else {
       this.changed()
     }
+  }
+
+  /** A consumer committed: run the cleaner and, once ended, see whether everyone has finished. */
+  committed(consumer: RegisteredConsumer): void {
+    this.changed()
+    if (this.#ended && consumer.committedOffset === this.log.end) this.#reached(consumer)
+  }
+
+  /**
+   * The producer is finished: nothing more is appended, consumers waiting at the end are told so
+   * (their `serve()` rejects them), and the buffer closes once every consumer has committed up to
+   * the end or left. With no consumer open it closes at once.
+   */
+  end(): void {
+    if (this.#ended || this.#closed) return
+    this.#ended = true
+    const end = this.log.end
+    for (const consumer of this.#consumers) if (consumer.committedOffset < end) this.#unfinished.add(consumer)
+    for (const consumer of [...this.#waiting]) consumer.serve()
+    if (this.#unfinished.size === 0) handled(this.close())
+  }
+
+  #reached(consumer: RegisteredConsumer): void {
+    if (this.#unfinished.delete(consumer) && this.#unfinished.size === 0) handled(this.close())
   }
 
   /** Marks a consumer as having `get()`s waiting (`true`) or none (`false`). */
@@ -156,6 +189,7 @@ export class BufferState<T> {
       this.#timer = undefined
     }
     this.#dirty = false
+    this.#unfinished.clear()
     if (this.#consumers.size === 0) this.#done.resolve()
     else for (const consumer of [...this.#consumers]) handled(consumer.close())
     return this.#done.promise

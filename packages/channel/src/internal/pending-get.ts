@@ -1,43 +1,38 @@
-import type { Linked, LinkQueue } from '@bigbuff/internal'
-import { ONCE } from './waiters.js'
+import { type LinkQueue, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
 
 /** A `ChannelConsumer.get()` waiting for the source. */
-export class PendingGet<T> implements Linked {
-  prev: Linked | undefined = undefined
-  next: Linked | undefined = undefined
-  linked = false
+export class PendingGet<T> extends Waiter {
   readonly promise: Promise<T>
   readonly #queue: LinkQueue<PendingGet<T>>
-  readonly #signal: AbortSignal | undefined
   #resolve!: (value: T) => void
   #reject!: (reason: unknown) => void
 
   constructor(queue: LinkQueue<PendingGet<T>>, signal: AbortSignal | undefined) {
+    super()
     this.promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve
       this.#reject = reject
     })
     this.#queue = queue
-    this.#signal = signal
     queue.push(this)
-    signal?.addEventListener('abort', this, ONCE)
+    watchAbort(this, signal)
   }
 
   /** Precondition: already out of the queue. */
   resolve(value: T): void {
-    this.#signal?.removeEventListener('abort', this)
+    unwatchAbort(this)
     this.#resolve(value)
   }
 
   /** Precondition: already out of the queue. */
   reject(reason: unknown): void {
-    this.#signal?.removeEventListener('abort', this)
+    unwatchAbort(this)
     this.#reject(reason)
   }
 
   /** The signal aborted: leave the queue; whatever the source produces stays for the next get(). */
-  handleEvent(): void {
+  aborted(reason: unknown): void {
     this.#queue.remove(this)
-    this.#reject((this.#signal as AbortSignal).reason)
+    this.#reject(reason)
   }
 }

@@ -1,12 +1,13 @@
-import type { Linked } from '@bigbuff/internal'
-import { type Chan, internals } from '../chan.js'
-import { ONCE, type SendWaiter } from './waiters.js'
+import { type Linked, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
+import type { Chan } from '../chan.js'
+import { chanAccess } from './chan-access.js'
+import type { SendWaiter } from './waiters.js'
 
 /**
  * A publish that has to wait for some subscriptions: one sender parked on each of their channels,
  * settled when every one has taken the value, ended, or the signal aborted.
  */
-export class PublishOp<T> {
+export class PublishOp<T> extends Waiter {
   readonly #value: T
   readonly #signal: AbortSignal | undefined
   readonly #deliveries: Delivery<T>[] = []
@@ -16,6 +17,7 @@ export class PublishOp<T> {
   #reject!: (reason: unknown) => void
 
   constructor(value: T, signal: AbortSignal | undefined) {
+    super()
     this.#value = value
     this.#signal = signal
   }
@@ -24,14 +26,14 @@ export class PublishOp<T> {
   park(chan: Chan<T>): void {
     const delivery = new Delivery(this, chan, this.#value)
     this.#deliveries.push(delivery)
-    internals.parkSender(chan, delivery)
+    chanAccess(chan).parkSender(chan, delivery)
     this.#remaining++
   }
 
   /** Called once every subscription was offered the value; `delivered` took it at once. */
   start(delivered: number): Promise<number> {
     this.#delivered = delivered
-    this.#signal?.addEventListener('abort', this, ONCE)
+    watchAbort(this, this.#signal)
     return new Promise<number>((resolve, reject) => {
       this.#resolve = resolve
       this.#reject = reject
@@ -42,15 +44,15 @@ export class PublishOp<T> {
   settle(ok: boolean): void {
     if (ok) this.#delivered++
     if (--this.#remaining > 0) return
-    this.#signal?.removeEventListener('abort', this)
+    unwatchAbort(this)
     this.#resolve(this.#delivered)
   }
 
   /** The signal aborted: stop waiting on every subscription that has not taken the value. */
-  handleEvent(): void {
-    for (const delivery of this.#deliveries) internals.unparkSender(delivery.chan, delivery)
+  aborted(reason: unknown): void {
+    for (const delivery of this.#deliveries) chanAccess(delivery.chan).unparkSender(delivery.chan, delivery)
     this.#remaining = 0
-    this.#reject((this.#signal as AbortSignal).reason)
+    this.#reject(reason)
   }
 }
 

@@ -1,66 +1,66 @@
-import { ClosedError } from '@bigbuff/core'
-import type { Linked } from '@bigbuff/internal'
-import { internals } from '../chan.js'
-import type { ChanCase, SelectResult } from '../select.js'
-import { ONCE, type ReceiveWaiter, SEND_CLOSED, type SendWaiter } from './waiters.js'
+import { type Linked, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
+import type { ChanCase, PerformedCase } from '../select.js'
+import { chanAccess } from './chan-access.js'
+import { type ReceiveWaiter, type SendWaiter, sendClosedWhileWaiting } from './waiters.js'
 
 /**
  * A `select` that found no ready case: one waiter parked on every case's channel. The first
  * counterpart to arrive decides the case; the others are withdrawn at once, so no channel ever
- * matches a settled select.
+ * matches a settled select. Registered with its signal like every other waiter (one listener per
+ * signal however many selects wait on it).
  */
-export class SelectWaiter {
+export class SelectWaiter extends Waiter {
   readonly #cases: readonly ChanCase[]
   readonly #waiters: CaseWaiter[]
-  readonly #resolve: (result: SelectResult) => void
+  readonly #resolve: (result: PerformedCase) => void
   readonly #reject: (reason: unknown) => void
-  readonly #signal: AbortSignal | undefined
   #settled = false
 
   constructor(
     cases: readonly ChanCase[],
-    resolve: (result: SelectResult) => void,
+    resolve: (result: PerformedCase) => void,
     reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
   ) {
+    super()
     this.#cases = cases
     this.#resolve = resolve
     this.#reject = reject
-    this.#signal = signal
     this.#waiters = new Array<CaseWaiter>(cases.length)
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan, value } = cases[i] as ChanCase
+      const access = chanAccess(chan)
       const waiter = new CaseWaiter(this, i, value)
       this.#waiters[i] = waiter
-      if (kind === 'receive') internals.parkReceiver(chan, waiter)
-      else internals.parkSender(chan, waiter)
+      if (kind === 'receive') access.parkReceiver(chan, waiter)
+      else access.parkSender(chan, waiter)
     }
-    signal?.addEventListener('abort', this, ONCE)
+    watchAbort(this, signal)
   }
 
   /** Case `index` was matched; `ok` false for a channel that closed. */
   decide(index: number, value: unknown, ok: boolean): void {
     if (!this.#end()) return
-    if (!ok && (this.#cases[index] as ChanCase).kind === 'send') this.#reject(new ClosedError(SEND_CLOSED))
+    if (!ok && (this.#cases[index] as ChanCase).kind === 'send') this.#reject(sendClosedWhileWaiting())
     else this.#resolve({ index, value, ok })
   }
 
-  /** The signal aborted (the listener is gone once settled): withdraw every case, reject with its reason. */
-  handleEvent(): void {
-    this.#end()
-    this.#reject((this.#signal as AbortSignal).reason)
+  /** The signal aborted: withdraw every case, reject with its reason. */
+  aborted(reason: unknown): void {
+    if (this.#end()) this.#reject(reason)
   }
 
   #end(): boolean {
     if (this.#settled) return false
     this.#settled = true
-    this.#signal?.removeEventListener('abort', this)
+    unwatchAbort(this)
     const cases = this.#cases
     for (let i = 0; i < cases.length; i++) {
       const { kind, chan } = cases[i] as ChanCase
+      const access = chanAccess(chan)
       const waiter = this.#waiters[i] as CaseWaiter
-      if (kind === 'receive') internals.unparkReceiver(chan, waiter)
-      else internals.unparkSender(chan, waiter)
+      if (kind === 'receive') access.unparkReceiver(chan, waiter)
+      else access.unparkSender(chan, waiter)
     }
     return true
   }

@@ -1,13 +1,22 @@
-import { assertCapacity, assertOptions, resolveSoon, signalOf } from '@bigbuff/internal'
-import { Chan, internals } from '../chan.js'
+import {
+  assertCapacity,
+  assertOptions,
+  resolveSoon,
+  signalOf,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
+} from '@bigbuff/internal'
+import { Chan } from '../chan.js'
 import type { Subscription } from '../subscription.js'
+import { chanAccess } from './chan-access.js'
 import { PublishOp } from './publish-op.js'
-import { DONE, ONCE } from './waiters.js'
+import { DONE } from './waiters.js'
 
 /** What `subscribe()` accepts. */
 export interface SubscribeOptions {
   readonly signal?: AbortSignal | undefined
-  readonly capacity?: number
+  readonly capacity?: number | undefined
 }
 
 const RESOLVED_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE)
@@ -45,10 +54,10 @@ export class Topic<T> {
   subscribe(capacity: number, signal: AbortSignal | undefined): Subscription<T> {
     const subscription = new TopicSubscription<T>(this, new Chan<T>(capacity), signal)
     if (signal?.aborted) {
-      internals.discard(subscription.chan)
+      chanAccess(subscription.chan).discard(subscription.chan)
     } else {
       subscription.index = this.#subscriptions.push(subscription) - 1
-      signal?.addEventListener('abort', subscription, ONCE)
+      subscription.watch()
     }
     return subscription
   }
@@ -60,7 +69,7 @@ export class Topic<T> {
     let op: PublishOp<T> | undefined
     for (let i = 0; i < subscriptions.length; i++) {
       const chan = (subscriptions[i] as TopicSubscription<T>).chan
-      if (internals.offer(chan, value)) delivered++
+      if (chanAccess(chan).offer(chan, value)) delivered++
       else (op ??= new PublishOp(value, signal)).park(chan)
     }
     if (op !== undefined) return op.start(delivered)
@@ -94,6 +103,8 @@ class TopicSubscription<T> implements Subscription<T> {
   readonly #signal: AbortSignal | undefined
   /** Closed by the topic with values left to deliver: the signal still ends it until they are read. */
   #draining = false
+  /** Registered with the signal while the subscription listens to it. */
+  #watch: SubscriptionWatch | undefined
 
   constructor(topic: Topic<T>, chan: Chan<T>, signal: AbortSignal | undefined) {
     this.#topic = topic
@@ -102,8 +113,9 @@ class TopicSubscription<T> implements Subscription<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    const result = internals.next(this.chan)
-    if (this.#draining && !internals.hasValue(this.chan)) this.#stopListening()
+    const access = chanAccess(this.chan)
+    const result = access.next(this.chan)
+    if (this.#draining && !access.hasValue(this.chan)) this.#stopListening()
     return result
   }
 
@@ -124,20 +136,23 @@ class TopicSubscription<T> implements Subscription<T> {
    */
   end(discard: boolean): void {
     this.index = -1
-    if (discard) internals.discard(this.chan)
+    if (discard) chanAccess(this.chan).discard(this.chan)
     else this.chan.close()
-    if (this.#signal !== undefined && !discard && internals.hasValue(this.chan)) this.#draining = true
+    if (this.#signal !== undefined && !discard && chanAccess(this.chan).hasValue(this.chan))
+      this.#draining = true
     else this.#stopListening()
+  }
+
+  /** Starts listening to the signal, if any. */
+  watch(): void {
+    if (this.#signal === undefined) return
+    this.#watch = new SubscriptionWatch(this)
+    watchAbort(this.#watch, this.#signal)
   }
 
   #stopListening(): void {
     this.#draining = false
-    this.#signal?.removeEventListener('abort', this)
-  }
-
-  /** The subscription's signal aborted. */
-  handleEvent(): void {
-    this.unsubscribe()
+    if (this.#watch !== undefined) unwatchAbort(this.#watch)
   }
 
   [Symbol.dispose](): void {
@@ -146,5 +161,22 @@ class TopicSubscription<T> implements Subscription<T> {
 
   [Symbol.asyncIterator](): this {
     return this
+  }
+}
+
+/**
+ * A subscription's registration with its signal: subscriptions sharing one signal add one listener
+ * to it. Apart from the subscription because a waiter's link fields would shadow its `next()`.
+ */
+class SubscriptionWatch extends Waiter {
+  readonly #subscription: TopicSubscription<unknown>
+
+  constructor(subscription: TopicSubscription<unknown>) {
+    super()
+    this.#subscription = subscription
+  }
+
+  aborted(): void {
+    this.#subscription.unsubscribe()
   }
 }

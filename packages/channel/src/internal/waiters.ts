@@ -1,5 +1,12 @@
 import { ClosedError } from '@bigbuff/core'
-import { type Linked, type LinkQueue, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
+import {
+  closedMessage,
+  type Linked,
+  type LinkQueue,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
+} from '@bigbuff/internal'
 
 /** A party parked in a channel's receive queue: a `receive()`, an iterator's `next()` or a select case. */
 export interface ReceiveWaiter<T> extends Linked {
@@ -17,11 +24,17 @@ export interface SendWaiter<T> extends Linked {
 /** The result of an iteration that has ended. */
 export const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 
-/** Options for `addEventListener`, shared so parking a waiter allocates no options object. */
-export const ONCE: AddEventListenerOptions = Object.freeze({ once: true })
+/** The `ClosedError` of a send (a `send()`, `trySend()` or select send case) on a closed channel. */
+export const sendClosed = (): Error => new ClosedError(closedMessage('send', 'channel'))
 
-/** The message of the `ClosedError` a sender gets. */
-export const SEND_CLOSED = 'Cannot send: channel closed'
+/** The `ClosedError` of a receive on a closed and drained channel. */
+export const receiveClosed = (): Error => new ClosedError(closedMessage('receive', 'channel'))
+
+/** The `ClosedError` of a sender (or select send case) that was waiting when the channel closed. */
+export const sendClosedWhileWaiting = (): Error => new ClosedError(closedMessage('send', 'channel', true))
+
+/** The `ClosedError` of a receiver that was waiting when the channel closed. */
+const receiveClosedWhileWaiting = (): Error => new ClosedError(closedMessage('receive', 'channel', true))
 
 /**
  * Parks a receiver and returns its promise. A function of its own so that callers' fast paths
@@ -76,7 +89,7 @@ export class PendingReceive<T> extends Waiter implements ReceiveWaiter<T> {
     const resolve = this.#resolve as (value: unknown) => void
     if (this.#iterate) resolve(ok ? { value, done: false } : DONE)
     else if (ok) resolve(value)
-    else this.#reject(new ClosedError('Cannot receive: channel closed'))
+    else this.#reject(receiveClosedWhileWaiting())
   }
 
   /** The signal aborted: leave the queue without taking anything. */
@@ -112,7 +125,7 @@ export class PendingSend<T> extends Waiter implements SendWaiter<T> {
   settle(ok: boolean): void {
     unwatchAbort(this)
     if (ok) this.#resolve()
-    else this.#reject(new ClosedError(SEND_CLOSED))
+    else this.#reject(sendClosedWhileWaiting())
   }
 
   /** The signal aborted: leave the queue; nothing was sent. */

@@ -1,0 +1,91 @@
+/// <reference types="node" />
+import { createClient } from '@redis/client'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type RedisServer, startRedis } from '../../test/redis-server.js'
+import { RedisExclusive } from './redis-exclusive.js'
+
+const servers: RedisServer[] = []
+const opened: RedisExclusive[] = []
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((exclusive) => exclusive.close()))
+  await Promise.all(servers.splice(0).map((server) => server.stop()))
+})
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function shutdown(server: RedisServer): Promise<void> {
+  const client = createClient({ url: server.url, RESP: 2, socket: { reconnectStrategy: false } })
+  client.on('error', () => {})
+  await client.connect()
+  await client.sendCommand(['SHUTDOWN', 'NOSAVE']).catch(() => {})
+  client.destroy()
+  await server.stop()
+}
+
+describe('RedisExclusive when Redis restarts', () => {
+  it('mid-run: every call completes or rejects with the client error within a bound, and everything works afterwards', async () => {
+    const server = await startRedis()
+    servers.push(server)
+    const a = new RedisExclusive({ url: server.url, namespace: 'restart', lease: 600 })
+    const b = new RedisExclusive({ url: server.url, namespace: 'restart', lease: 600 })
+    opened.push(a, b)
+    await Promise.all([a.call('warm', () => 0), b.call('warm', () => 0)])
+    const settled: { ok: boolean; value: unknown }[] = []
+    const track = (promise: Promise<unknown>) =>
+      promise.then(
+        (value) => settled.push({ ok: true, value }),
+        (value: unknown) => settled.push({ ok: false, value }),
+      )
+    let runSignal: AbortSignal | undefined
+    const calls = [
+      track(
+        a.call('k', async ({ signal }) => {
+          runSignal = signal
+          await sleep(400)
+          return 'first'
+        }),
+      ),
+    ]
+    await sleep(50)
+    for (let i = 0; i < 5; i++) {
+      calls.push(track(a.call('k', () => 'second')))
+      calls.push(track(b.call('k', () => 'second')))
+      calls.push(track(b.call('other', () => sleep(300).then(() => 'other'), { wait: 100 })))
+    }
+    await sleep(50)
+    const stoppedAt = performance.now()
+    await shutdown(server)
+    await server.restart()
+    await Promise.all(calls)
+    expect(performance.now() - stoppedAt).toBeLessThan(3000)
+    expect(settled).toHaveLength(16)
+    for (const outcome of settled) {
+      if (outcome.ok) expect(['first', 'second', 'other']).toContain(outcome.value)
+      else expect(outcome.value).toBeInstanceOf(Error)
+    }
+    // The run in progress lost its lease (Redis forgot it) or finished.
+    expect(runSignal).toBeDefined()
+    // Scripts are reloaded after the restart (NOSCRIPT) and batches work again.
+    const again = await Promise.all([
+      a.call('k', () => 'a', { wait: 200 }),
+      b.call('k', () => 'b', { wait: 200 }),
+    ])
+    expect(again[0]).toBe(again[1])
+    expect(await b.call('fresh', ({ token }) => token)).toBeGreaterThan(0)
+  }, 20_000)
+
+  it('while Redis is down: calls reject promptly with the client error', async () => {
+    const server = await startRedis()
+    servers.push(server)
+    const a = new RedisExclusive({ url: server.url, namespace: 'down', lease: 600 })
+    opened.push(a)
+    await a.call('k', () => 0)
+    await shutdown(server)
+    const started = performance.now()
+    await expect(a.call('k', () => 1)).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+    expect(performance.now() - started).toBeLessThan(2000)
+    await server.restart()
+    expect(await a.call('k', () => 2)).toBe(2)
+  }, 20_000)
+})
