@@ -1,9 +1,7 @@
+import { nextTurn } from '@bigbuff/test-utils'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Cond } from './cond.js'
-
-/** Resolves after pending promise reactions have run. */
-const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 describe('Cond', () => {
   it('signal() wakes the first waiter only (FIFO)', async () => {
@@ -12,12 +10,12 @@ describe('Cond', () => {
     for (const id of [1, 2, 3]) void cond.wait().then(() => woken.push(id))
     expect(cond.waiting).toBe(3)
     cond.signal()
-    await flush()
+    await nextTurn()
     expect(woken).toEqual([1])
     expect(cond.waiting).toBe(2)
     cond.signal()
     cond.signal()
-    await flush()
+    await nextTurn()
     expect(woken).toEqual([1, 2, 3])
     expect(cond.waiting).toBe(0)
   })
@@ -28,7 +26,7 @@ describe('Cond', () => {
     for (const id of [1, 2, 3]) void cond.wait().then(() => woken.push(id))
     cond.broadcast()
     void cond.wait().then(() => woken.push(4))
-    await flush()
+    await nextTurn()
     expect(woken).toEqual([1, 2, 3])
     expect(cond.waiting).toBe(1)
   })
@@ -41,7 +39,7 @@ describe('Cond', () => {
     void cond.wait().then(() => {
       woken = true
     })
-    await flush()
+    await nextTurn()
     expect(woken).toBe(false)
     expect(cond.waiting).toBe(1)
   })
@@ -59,7 +57,7 @@ describe('Cond', () => {
     await expect(first).rejects.toBe(reason)
     expect(cond.waiting).toBe(1)
     cond.signal()
-    await flush()
+    await nextTurn()
     expect(secondWoken).toBe(true)
   })
 

@@ -1,5 +1,5 @@
 import type { SignalOptions } from '@bigbuff/core'
-import { signalOf, type WaiterNode, WaiterQueue } from '@bigbuff/internal'
+import { LinkQueue, refuse, unwatchAbort, Waiter, watchAbort } from '@bigbuff/internal'
 
 const ACTION = 'wait on Cond'
 
@@ -27,7 +27,7 @@ const ACTION = 'wait on Cond'
  * ```
  */
 export class Cond {
-  readonly #waiters = new WaiterQueue<CondWaiter>()
+  readonly #waiters = new LinkQueue<CondWaiter>()
 
   /** The number of callers currently waiting. */
   get waiting(): number {
@@ -41,14 +41,10 @@ export class Cond {
    * @throws TypeError (as a rejection) when `options` or `signal` has the wrong type.
    */
   wait(options?: SignalOptions): Promise<void> {
-    let signal: AbortSignal | undefined
-    try {
-      signal = signalOf(options, ACTION)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    if (signal?.aborted) return Promise.reject(signal.reason)
+    const refused = refuse(options, ACTION)
+    if (refused !== undefined) return refused
     const waiters = this.#waiters
+    const signal = options?.signal
     return new Promise<void>((resolve, reject) => {
       new CondWaiter(waiters, resolve, reject, signal)
     })
@@ -65,35 +61,33 @@ export class Cond {
   }
 }
 
-/** One caller's `wait()`; it is its own abort listener, so waiting allocates no extra closure. */
-class CondWaiter {
-  readonly #node: WaiterNode<CondWaiter>
-  readonly #queue: WaiterQueue<CondWaiter>
+/** One caller's `wait()`: its own queue node, sharing its signal's one abort listener. */
+class CondWaiter extends Waiter {
+  readonly #queue: LinkQueue<CondWaiter>
   readonly #resolve: () => void
   readonly #reject: (reason: unknown) => void
-  readonly #signal: AbortSignal | undefined
 
   constructor(
-    queue: WaiterQueue<CondWaiter>,
+    queue: LinkQueue<CondWaiter>,
     resolve: () => void,
     reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
   ) {
+    super()
     this.#queue = queue
     this.#resolve = resolve
     this.#reject = reject
-    this.#signal = signal
-    this.#node = queue.push(this)
-    signal?.addEventListener('abort', this, { once: true })
+    queue.push(this)
+    watchAbort(this, signal)
   }
 
   wake(): void {
-    this.#signal?.removeEventListener('abort', this)
+    unwatchAbort(this)
     this.#resolve()
   }
 
-  handleEvent(): void {
-    this.#queue.remove(this.#node)
-    this.#reject((this.#signal as AbortSignal).reason)
+  aborted(reason: unknown): void {
+    this.#queue.remove(this)
+    this.#reject(reason)
   }
 }

@@ -1,3 +1,5 @@
+export type { BigbuffErrorByCode, BigbuffErrorCode } from '@bigbuff/core'
+export { BigbuffError, isBigbuffError } from '@bigbuff/core'
 export { allSignals } from './all-signals.js'
 export { anySignal } from './any-signal.js'
 export { Cond } from './cond.js'

@@ -1,5 +1,13 @@
 import type { SignalOptions } from '@bigbuff/core'
-import { assertDuration, assertPositiveInteger, RingQueue, signalOf } from '@bigbuff/internal'
+import {
+  assertDuration,
+  assertPositiveInteger,
+  RingQueue,
+  signalOf,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
+} from '@bigbuff/internal'
 
 const ACTION = 'create linear attempt'
 
@@ -41,7 +49,7 @@ export function linearAttempt(
   return new LinearAttempt(interval, count, signalOf(options, ACTION))
 }
 
-interface Waiter {
+interface Pending {
   readonly resolve: (result: IteratorResult<number>) => void
   readonly reject: (reason: unknown) => void
 }
@@ -53,7 +61,7 @@ class LinearAttempt implements AsyncIterableIterator<number> {
   readonly #signal: AbortSignal | undefined
   readonly #setTimeout = setTimeout
   readonly #clearTimeout = clearTimeout
-  readonly #waiters = new RingQueue<Waiter>()
+  readonly #waiters = new RingQueue<Pending>()
   #start = 0
   #tick = 0
   /** Values still to be produced by ticks. */
@@ -63,7 +71,7 @@ class LinearAttempt implements AsyncIterableIterator<number> {
   #held = false
   #done = false
   readonly #onTick = (): void => this.#fire()
-  readonly #onAbort = (): void => this.#abort()
+  readonly #watch = new AbortWatch(() => this.#abort())
 
   constructor(interval: number, count: number, signal: AbortSignal | undefined) {
     this.#interval = interval
@@ -73,7 +81,7 @@ class LinearAttempt implements AsyncIterableIterator<number> {
     this.#start = this.#value = Date.now()
     this.#held = true
     if (this.#remaining === 0) return
-    signal?.addEventListener('abort', this.#onAbort, { once: true })
+    watchAbort(this.#watch, signal)
     this.#schedule()
   }
 
@@ -141,14 +149,28 @@ class LinearAttempt implements AsyncIterableIterator<number> {
     this.#done = true
     this.#held = false
     this.#stop()
-    while (this.#waiters.length > 0) (this.#waiters.shift() as Waiter).resolve(DONE)
+    while (this.#waiters.length > 0) (this.#waiters.shift() as Pending).resolve(DONE)
   }
 
   #stop(): void {
-    this.#signal?.removeEventListener('abort', this.#onAbort)
+    unwatchAbort(this.#watch)
     if (this.#timer === undefined) return
     const clear = this.#clearTimeout
     clear(this.#timer)
     this.#timer = undefined
+  }
+}
+
+/** Tells a {@link LinearAttempt} that its signal aborted; the signal carries one listener for all of them. */
+class AbortWatch extends Waiter {
+  readonly #onAbort: () => void
+
+  constructor(onAbort: () => void) {
+    super()
+    this.#onAbort = onAbort
+  }
+
+  aborted(): void {
+    this.#onAbort()
   }
 }

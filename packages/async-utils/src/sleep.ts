@@ -1,5 +1,5 @@
 import type { SignalOptions } from '@bigbuff/core'
-import { assertDuration, signalOf } from '@bigbuff/internal'
+import { assertDuration, refuse } from '@bigbuff/internal'
 import { delay } from './internal/delay.js'
 
 const ACTION = 'sleep'
@@ -22,12 +22,10 @@ const ACTION = 'sleep'
  * ```
  */
 export function sleep(ms: number, options?: SignalOptions): Promise<void> {
-  let signal: AbortSignal | undefined
   try {
     assertDuration(ms, ACTION, 'ms')
-    signal = signalOf(options, ACTION)
   } catch (error) {
     return Promise.reject(error)
   }
-  return delay(ms, signal)
+  return refuse(options, ACTION) ?? delay(ms, options?.signal)
 }

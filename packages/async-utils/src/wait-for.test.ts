@@ -1,8 +1,7 @@
+import { nextTurn } from '@bigbuff/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import { Cond } from './cond.js'
 import { waitFor } from './wait-for.js'
-
-const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 describe('waitFor()', () => {
   it('evaluates the predicate at once and resolves without waiting when it is true', async () => {
@@ -26,14 +25,14 @@ describe('waitFor()', () => {
     expect(cond.waiting).toBe(1)
 
     cond.broadcast()
-    await flush()
+    await nextTurn()
     expect(predicate).toHaveBeenCalledTimes(2)
     expect(resolved).toBe(false)
     expect(cond.waiting).toBe(1)
 
     count = 2
     cond.signal()
-    await flush()
+    await nextTurn()
     expect(predicate).toHaveBeenCalledTimes(3)
     expect(resolved).toBe(true)
     expect(cond.waiting).toBe(0)

@@ -1,18 +1,9 @@
 import { exponentialRetry, FatalError, minDuration } from '@bigbuff/async-utils'
+import { sleep } from '@bigbuff/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 // Workers is not a dependency of this package; the composition is tested from source.
 import { Workers } from '../../workers/src/index.js'
 import { Exclusive } from './exclusive.js'
-
-function sleep(ms: number, signal?: AbortSignal) {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    })
-  })
-}
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 0 })

@@ -1,9 +1,6 @@
+import { sleep, trackSettlement as track } from '@bigbuff/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Exclusive } from './exclusive.js'
-
-function sleep(ms: number) {
-  return new Promise<void>((resolve) => setTimeout(resolve, ms))
-}
 
 /** Work that takes `ms` of (fake) time and records when it started. */
 function timed<T>(ms: number, value: T, starts: number[] = []) {
@@ -12,18 +9,6 @@ function timed<T>(ms: number, value: T, starts: number[] = []) {
     if (ms > 0) await sleep(ms)
     return value
   })
-}
-
-/** Settles a promise into an inspectable record without leaving a rejection unhandled. */
-function track<T>(promise: Promise<T>) {
-  const state: { status: 'pending' | 'fulfilled' | 'rejected'; value?: T; reason?: unknown } = {
-    status: 'pending',
-  }
-  promise.then(
-    (value) => Object.assign(state, { status: 'fulfilled', value }),
-    (reason: unknown) => Object.assign(state, { status: 'rejected', reason }),
-  )
-  return state
 }
 
 beforeEach(() => {

@@ -86,6 +86,10 @@ export class Exclusive<K = unknown> {
    * ```
    */
   call<T>(key: K, work: Work<T>, options?: ExclusiveCallOptions): Promise<T> {
+    // The common call, without options, needs only its work checked.
+    if (options === undefined && typeof work === 'function') {
+      return this.#state(key).join(work, 0, 0).await(undefined) as Promise<T>
+    }
     let wait: number
     let rateLimit: number
     try {

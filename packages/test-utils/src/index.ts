@@ -8,8 +8,11 @@ export type {
   ExclusiveContractTarget,
 } from './exclusive-contract.js'
 export { describeExclusiveContract } from './exclusive-contract.js'
+export { collected, gc, heapAfterGc, heapUsed } from './memory.js'
 export type { SharedSignalOptions } from './shared-signal.js'
 export { expectOneListenerPerSignal } from './shared-signal.js'
+export type { Settlement } from './time.js'
+export { flushMicrotasks, nextTurn, sleep, trackSettlement } from './time.js'
 export { trackListeners } from './track-listeners.js'
 export type { WorkersContractOptions, WorkersContractSubject, WorkersLike } from './workers-contract.js'
 export { describeWorkersContract } from './workers-contract.js'

@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { nextTurn } from './time.js'
 
 // Node's own APIs, typed here so that packages' type checks need no Node types.
 interface NodeProcess {
@@ -11,7 +12,6 @@ interface NodeEvents {
 const nodeProcess = (globalThis as unknown as { process: NodeProcess }).process
 const eventsModule = 'node:events'
 const { getEventListeners } = (await import(/* @vite-ignore */ eventsModule)) as NodeEvents
-const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 /** Options of {@link expectOneListenerPerSignal}. */
 export interface SharedSignalOptions {

@@ -1,10 +1,7 @@
+import { sleep } from '@bigbuff/test-utils'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Worker } from './worker.js'
-
-function sleep(ms: number) {
-  return new Promise<void>((resolve) => setTimeout(resolve, ms))
-}
 
 /** A run that loops until stopped, then takes `cleanup` ms to settle; records what happened. */
 function looping(log: string[], name: string, cleanup = 10) {

@@ -1,3 +1,4 @@
+import { sleep } from '@bigbuff/test-utils'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Workers } from './workers.js'
@@ -11,10 +12,6 @@ function gate<T = string>() {
     reject = rej
   })
   return { promise, resolve, reject, work: () => promise }
-}
-
-function sleep(ms: number) {
-  return new Promise<void>((resolve) => setTimeout(resolve, ms))
 }
 
 beforeEach(() => {
