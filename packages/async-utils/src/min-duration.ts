@@ -1,5 +1,5 @@
 import { assertDuration, assertFunction } from '@bigbuff/internal'
-import { delay } from './internal/delay.js'
+import { elapse } from './internal/delay.js'
 
 const ACTION = 'create minDuration'
 
@@ -33,7 +33,7 @@ export function minDuration<A extends unknown[], T>(
   assertDuration(ms, ACTION, 'ms', true)
   assertFunction(fn, ACTION, 'fn')
   return function delayed(this: unknown, ...args: A): Promise<T> {
-    const elapsed = delay(ms, undefined)
+    const elapsed = elapse(ms)
     let outcome: Promise<T>
     try {
       outcome = Promise.resolve(fn.apply(this, args))

@@ -16,6 +16,16 @@ export function delay(ms: number, signal: AbortSignal | undefined): Promise<void
   })
 }
 
+/**
+ * Resolves after `ms` milliseconds; nothing cancels it. The same timers as {@link delay} without its
+ * abort registration, so a bundle that only needs this (`minDuration`) leaves that machinery out.
+ */
+export function elapse(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    new Delay(ms, resolve, resolve)
+  })
+}
+
 /** One pending delay: its timer, chained while more than one timer's worth remains. */
 class Delay extends Waiter {
   readonly #set = setTimeout
