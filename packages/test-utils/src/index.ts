@@ -8,6 +8,19 @@ export type {
   ExclusiveContractTarget,
 } from './exclusive-contract.js'
 export { describeExclusiveContract } from './exclusive-contract.js'
+export type { CleanerKind, ModelConsumer } from './models/buffer-model.js'
+export { BufferModel } from './models/buffer-model.js'
+export type { ErrorMatcher, Expected } from './models/op.js'
+export {
+  behind,
+  CLOSED,
+  code,
+  NOTHING_TO_COMMIT,
+  NOTHING_TO_ROLLBACK,
+  Op,
+  same,
+  verifyAll,
+} from './models/op.js'
 export type { SharedSignalOptions } from './shared-signal.js'
 export { expectOneListenerPerSignal } from './shared-signal.js'
 export { trackListeners } from './track-listeners.js'
