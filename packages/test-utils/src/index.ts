@@ -10,6 +10,8 @@ export type {
 export { describeExclusiveContract } from './exclusive-contract.js'
 export type { CleanerKind, ModelConsumer } from './models/buffer-model.js'
 export { BufferModel } from './models/buffer-model.js'
+export type { ModelCase, ModelWaiter } from './models/chan-model.js'
+export { deliver, ModelChan, park as parkModelWaiter, ready, unpark } from './models/chan-model.js'
 export type { ErrorMatcher, Expected } from './models/op.js'
 export {
   behind,

@@ -137,7 +137,7 @@ export class BufferModel {
     for (const consumer of this.registered) this.closeConsumer(consumer)
   }
 
-  /** `diff(consumer)` as SPEC defines it. */
+  /** `diff(consumer)` as documented: values left to read, or minus how far behind it is. */
   diff(consumer: ModelConsumer): number | undefined {
     if (consumer.finished) return undefined
     return consumer.cursor >= this.start ? this.end - consumer.cursor : consumer.cursor - this.start
