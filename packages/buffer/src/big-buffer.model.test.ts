@@ -1,4 +1,5 @@
-import { type Consumer, isBigbuffError } from '@bigbuff/core'
+import type { Consumer } from '@bigbuff/core'
+import { BufferModel, Op as Call, type ModelConsumer, verifyAll } from '@bigbuff/test-utils'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { BigBuffer } from './big-buffer.js'
@@ -12,23 +13,11 @@ type Op =
   | { readonly t: 'abort'; readonly g: number }
   | { readonly t: 'advance' }
 
-type Outcome = { readonly value: number } | { readonly error: string }
-
-/** One `get()` call: what the model says it must settle with, and what it did. */
+/** One `get()` call: the recorded call, the consumer it waits on, and its controller if it has one. */
 interface GetRecord {
-  expected: Outcome | undefined
-  actual: Outcome | undefined
+  readonly op: Call<number>
+  readonly consumer: ModelConsumer
   readonly controller: AbortController | undefined
-}
-
-/** The reference model of one consumer. */
-interface ModelConsumer {
-  readonly real: Consumer<number>
-  committed: number
-  cursor: number
-  closed: boolean
-  registered: boolean
-  readonly queue: GetRecord[]
 }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -50,108 +39,76 @@ async function flush(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve()
 }
 
-function outcomeOf(error: unknown): Outcome {
-  if (isBigbuffError(error)) return { error: error.code }
-  return { error: String(error) }
+/** Records a call against the model, and waits for it to settle. */
+async function settled(label: string, call: () => Promise<void>): Promise<Call<void>> {
+  let promise: Promise<void> | undefined
+  const recorded = new Call(label, () => {
+    promise = call()
+    return promise
+  })
+  await promise?.catch(() => undefined)
+  return recorded
 }
 
 async function run(ops: readonly Op[], cooldown: number): Promise<void> {
   const buffer = new BigBuffer<number>({ cooldown })
-  const values: number[] = []
-  const consumers: ModelConsumer[] = []
+  const model = new BufferModel({ kind: 'default' }, cooldown)
+  const reals: Consumer<number>[] = []
   const gets: GetRecord[] = []
-  const open = () => consumers.filter((c) => c.registered)
-  const pick = (index: number) => (consumers.length === 0 ? undefined : consumers[index % consumers.length])
-
-  const serve = (c: ModelConsumer) => {
-    while (c.queue.length > 0 && c.cursor < values.length) {
-      const record = c.queue.shift() as GetRecord
-      record.expected = { value: values[c.cursor++] as number }
-    }
-  }
-  const settle = (c: ModelConsumer) => {
-    if (c.closed && c.cursor === c.committed) c.registered = false
-  }
-  const track = (record: GetRecord, promise: Promise<number>) => {
-    promise.then(
-      (value) => void (record.actual = { value }),
-      (error: unknown) => void (record.actual = outcomeOf(error)),
-    )
-  }
-  const expectCall = async (promise: Promise<void>, expected: string | undefined) => {
-    const outcome = await promise.then(
-      () => undefined,
-      (error: unknown) => outcomeOf(error),
-    )
-    expect(outcome).toEqual(expected === undefined ? undefined : { error: expected })
+  const calls: Call[] = []
+  const open = () =>
+    model.consumers.flatMap((m, i) => (m.finished ? [] : [{ m, real: reals[i] as Consumer<number> }]))
+  const pick = (index: number) => {
+    if (model.consumers.length === 0) return undefined
+    const i = index % model.consumers.length
+    return { m: model.consumers[i] as ModelConsumer, real: reals[i] as Consumer<number> }
   }
 
   for (const step of ops) {
     switch (step.t) {
-      case 'put':
-        await buffer.put(values.length)
-        values.push(values.length)
-        for (const c of consumers) serve(c)
+      case 'put': {
+        const value = model.end
+        await buffer.put(value)
+        model.append([value])
         break
+      }
       case 'putAll': {
-        const batch = Array.from({ length: step.n }, (_, i) => values.length + i)
+        const batch = Array.from({ length: step.n }, (_, i) => model.end + i)
         await buffer.putAll(batch)
-        values.push(...batch)
-        for (const c of consumers) serve(c)
+        model.append(batch)
         break
       }
-      case 'consumer': {
-        const start = values.length - buffer.size
-        consumers.push({
-          real: buffer.consumer(),
-          committed: start,
-          cursor: start,
-          closed: false,
-          registered: true,
-          queue: [],
-        })
+      case 'consumer':
+        reals.push(buffer.consumer())
+        model.addConsumer()
         break
-      }
       case 'get': {
         const c = pick(step.c)
         if (!c) break
         const controller = step.signal ? new AbortController() : undefined
-        const record: GetRecord = { expected: undefined, actual: undefined, controller }
-        gets.push(record)
-        track(record, c.real.get(controller ? { signal: controller.signal } : undefined))
-        if (c.closed) record.expected = { error: 'ERR_BIGBUFF_CLOSED' }
-        else {
-          c.queue.push(record)
-          serve(c)
-        }
+        const get = new Call(`get(${step.c})`, () =>
+          c.real.get(controller ? { signal: controller.signal } : undefined),
+        )
+        gets.push({ op: get, consumer: c.m, controller })
+        model.get(c.m, get)
         break
       }
       case 'commit':
       case 'rollback': {
         const c = pick(step.c)
         if (!c) break
-        let expected: string | undefined
-        if (!c.registered) expected = 'ERR_BIGBUFF_CLOSED'
-        else if (c.cursor === c.committed)
-          expected = step.t === 'commit' ? 'ERR_BIGBUFF_NOTHING_TO_COMMIT' : 'ERR_BIGBUFF_NOTHING_TO_ROLLBACK'
-        else if (step.t === 'commit') c.committed = c.cursor
-        else c.cursor = c.committed
-        await expectCall(step.t === 'commit' ? c.real.commit() : c.real.rollback(), expected)
-        if (expected === undefined) {
-          serve(c)
-          settle(c)
-        }
+        const call = await settled(step.t, () => (step.t === 'commit' ? c.real.commit() : c.real.rollback()))
+        calls.push(call)
+        if (step.t === 'commit') model.commit(c.m, call)
+        else model.rollback(c.m, call)
+        call.verify()
         break
       }
       case 'close': {
         const c = pick(step.c)
         if (!c) break
         const closing = c.real.close()
-        if (!c.closed) {
-          c.closed = true
-          for (const record of c.queue.splice(0)) record.expected = { error: 'ERR_BIGBUFF_CLOSED' }
-          settle(c)
-        }
+        model.closeConsumer(c.m)
         expect(c.real.closed).toBe(true)
         expect(c.real.close()).toBe(closing)
         break
@@ -161,46 +118,53 @@ async function run(ops: readonly Op[], cooldown: number): Promise<void> {
         const record = waiting.length === 0 ? undefined : waiting[step.g % waiting.length]
         if (!record) break
         record.controller?.abort('aborted')
-        for (const c of consumers) {
-          const at = c.queue.indexOf(record)
-          if (at < 0) continue
-          c.queue.splice(at, 1)
-          record.expected = { error: 'aborted' }
-        }
+        model.abort(record.consumer, record.op, 'aborted')
         break
       }
       case 'advance':
         await vi.advanceTimersByTimeAsync(cooldown)
+        model.advance(cooldown)
         break
     }
     await flush()
 
     // Every get settled exactly as the model says, in order, with nothing lost or duplicated.
-    for (const record of gets) expect(record.actual).toEqual(record.expected)
+    verifyAll(gets.map((record) => record.op))
+    verifyAll(calls)
     // The buffer retains a suffix of everything put, and never drops what an open consumer has not committed.
+    const values = model.log as number[]
     const start = values.length - buffer.size
     expect(buffer.slice()).toEqual(values.slice(start))
-    for (const c of open()) {
-      expect(c.committed).toBeGreaterThanOrEqual(start)
-      expect(buffer.diff(c.real)).toBe(values.length - c.cursor)
-      expect(c.real.pending).toBe(c.cursor - c.committed)
+    expect(start, 'the buffer trims exactly as the model does').toBe(model.start)
+    for (const { m, real } of open()) {
+      expect(m.committed).toBeGreaterThanOrEqual(start)
+      expect(buffer.diff(real)).toBe(values.length - m.cursor)
+      expect(real.pending).toBe(m.cursor - m.committed)
     }
     expect(buffer.consumers).toBe(open().length)
     // With cooldown 0, or once a cooldown has passed, the default cleaner drops everything all committed.
     if ((cooldown === 0 || step.t === 'advance') && open().length > 0) {
-      expect(start).toBe(Math.min(...open().map((c) => c.committed)))
+      expect(start).toBe(Math.min(...open().map(({ m }) => m.committed)))
     }
   }
 
   // Close first: it rejects waiting gets, which a rollback would otherwise serve again (re-reading
   // makes values pending, and the close would then wait for them forever).
   const closing = buffer.close()
+  model.close()
   await flush()
-  for (const c of open()) if (c.cursor > c.committed) await c.real.rollback()
+  for (const { m, real } of open()) {
+    if (m.cursor === m.committed) continue
+    const call = await settled('rollback', () => real.rollback())
+    calls.push(call)
+    model.rollback(m, call)
+  }
   await closing
-  for (const c of consumers) expect(c.real.closed).toBe(true)
+  for (const real of reals) expect(real.closed).toBe(true)
   await flush()
-  for (const record of gets) expect(record.actual).toBeDefined()
+  for (const record of gets) expect(record.op.state).not.toBe('pending')
+  verifyAll(gets.map((record) => record.op))
+  verifyAll(calls)
 }
 
 describe('BigBuffer against a reference model', () => {

@@ -1,4 +1,15 @@
 import { isBigbuffError } from '@bigbuff/core'
+import {
+  Op as Call,
+  CLOSED,
+  ready as isReady,
+  ModelChan,
+  type ModelWaiter,
+  parkModelWaiter,
+  same,
+  unpark,
+  verifyAll,
+} from '@bigbuff/test-utils'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Chan } from './chan.js'
@@ -38,130 +49,6 @@ type Command =
   | { readonly type: 'abort'; readonly pick: number }
   | { readonly type: 'flush' }
 
-/** One parked party in the model: case `index` of operation `op` (0 for a plain send or receive). */
-interface ModelWaiter {
-  readonly op: number
-  readonly index: number
-  readonly send: boolean
-  readonly value: number | undefined
-}
-
-interface ModelChan {
-  readonly capacity: number
-  readonly buffer: number[]
-  readonly senders: ModelWaiter[]
-  readonly receivers: ModelWaiter[]
-  closed: boolean
-}
-
-/** Go's channel semantics, written as plainly as possible with arrays. */
-class Model {
-  readonly chans: ModelChan[]
-  readonly outcomes = new Map<number, Outcome>()
-  readonly #parked = new Map<number, { waiters: ModelWaiter[]; select: boolean }>()
-
-  constructor(capacities: readonly number[]) {
-    this.chans = capacities.map((capacity) => ({
-      capacity,
-      buffer: [],
-      senders: [],
-      receivers: [],
-      closed: false,
-    }))
-  }
-
-  chan(c: number): ModelChan {
-    return this.chans[c] as ModelChan
-  }
-
-  hasValue(c: number): boolean {
-    return this.chan(c).buffer.length > 0 || this.chan(c).senders.length > 0
-  }
-
-  canSend(c: number): boolean {
-    const chan = this.chan(c)
-    return chan.closed || chan.receivers.length > 0 || chan.buffer.length < chan.capacity
-  }
-
-  canReceive(c: number): boolean {
-    return this.chan(c).closed || this.hasValue(c)
-  }
-
-  /** Precondition: open and canSend. */
-  sendNow(c: number, value: number): void {
-    const receiver = this.chan(c).receivers.shift()
-    if (receiver) this.#decide(receiver, value, true)
-    else this.chan(c).buffer.push(value)
-  }
-
-  /** Precondition: hasValue. */
-  receiveNow(c: number): number {
-    const chan = this.chan(c)
-    const sender = chan.senders.shift()
-    let value: number
-    if (chan.buffer.length > 0) {
-      value = chan.buffer.shift() as number
-      if (sender) chan.buffer.push(sender.value as number)
-    } else {
-      value = (sender as ModelWaiter).value as number
-    }
-    if (sender) this.#decide(sender, undefined, true)
-    return value
-  }
-
-  park(
-    op: number,
-    specs: readonly CaseSpec[],
-    values: readonly (number | undefined)[],
-    select: boolean,
-  ): void {
-    const waiters = specs.map(({ chan, send }, index) => {
-      const waiter: ModelWaiter = { op, index, send, value: values[index] }
-      ;(send ? this.chan(chan).senders : this.chan(chan).receivers).push(waiter)
-      return waiter
-    })
-    this.#parked.set(op, { waiters, select })
-  }
-
-  close(c: number): void {
-    const chan = this.chan(c)
-    if (chan.closed) return
-    chan.closed = true
-    for (const receiver of chan.receivers.splice(0)) this.#decide(receiver, undefined, false)
-    for (const sender of chan.senders.splice(0)) this.#decide(sender, undefined, false)
-  }
-
-  abort(op: number): void {
-    if (!this.#parked.has(op)) return
-    this.#withdraw(op)
-    this.outcomes.set(op, { kind: 'aborted' })
-  }
-
-  /** A parked waiter was matched (`ok`) or its channel closed; the rest of its operation withdraws. */
-  #decide(waiter: ModelWaiter, value: number | undefined, ok: boolean): void {
-    const parked = this.#parked.get(waiter.op)
-    if (parked === undefined) return
-    this.#withdraw(waiter.op)
-    let outcome: Outcome
-    if (!ok && (waiter.send || !parked.select)) outcome = { kind: 'closed' }
-    else if (parked.select) outcome = { kind: 'selected', index: waiter.index, value, ok }
-    else outcome = waiter.send ? { kind: 'sent' } : { kind: 'received', value: value as number }
-    this.outcomes.set(waiter.op, outcome)
-  }
-
-  #withdraw(op: number): void {
-    for (const waiter of this.#parked.get(op)?.waiters ?? []) {
-      for (const chan of this.chans) {
-        for (const queue of [chan.senders, chan.receivers]) {
-          const at = queue.indexOf(waiter)
-          if (at >= 0) queue.splice(at, 1)
-        }
-      }
-    }
-    this.#parked.delete(op)
-  }
-}
-
 const ABORTED = new Error('aborted by the schedule')
 
 function commandArb(chans: number): fc.Arbitrary<Command> {
@@ -197,55 +84,82 @@ interface ReceiveRecord {
   readonly index: number
 }
 
+/** An abortable operation's controller, and its waiter once it parks in the model. */
+interface Controlled {
+  readonly controller: AbortController
+  waiter: ModelWaiter | undefined
+}
+
 async function run(capacities: readonly number[], commands: readonly Command[]): Promise<void> {
   const chans = capacities.map((capacity) => new Chan<number>(capacity))
-  const model = new Model(capacities)
+  const model = capacities.map((capacity) => new ModelChan(capacity))
   const actual = new Map<number, Outcome>()
   const settling: Promise<void>[] = []
-  const controllers: { op: number; controller: AbortController }[] = []
+  const calls: Call[] = []
+  const controllers: Controlled[] = []
   const sends = capacities.map((): SendRecord[] => [])
   const receives = capacities.map((): ReceiveRecord[] => [])
   let nextValue = 0
 
-  const optionsFor = (op: number, abortable: boolean): { signal: AbortSignal } | undefined => {
-    if (!abortable) return undefined
-    const controller = new AbortController()
-    controllers.push({ op, controller })
-    return { signal: controller.signal }
+  const optionsFor = (abortable: boolean) => {
+    if (!abortable) return { options: undefined, controlled: undefined }
+    const controlled: Controlled = { controller: new AbortController(), waiter: undefined }
+    controllers.push(controlled)
+    return { options: { signal: controlled.controller.signal }, controlled }
   }
-  const both = (op: number, outcome: Outcome): void => {
-    actual.set(op, outcome)
-    model.outcomes.set(op, outcome)
+  /** Records an asynchronous operation: its outcome for the invariants, and the call for the model. */
+  const record = (op: number, label: string, promise: Promise<unknown>, map: (value: unknown) => Outcome) => {
+    settling.push(settle(promise, actual, op, map))
+    const call = new Call(label, () => promise)
+    calls.push(call)
+    return call
   }
+  const chanOf = (c: number) => model[c] as ModelChan
+  const canSend = (c: number) => isReady(chanOf(c), 'send')
+  const canReceive = (c: number) => isReady(chanOf(c), 'receive')
 
   for (const [op, command] of commands.entries()) {
     switch (command.type) {
       case 'send': {
         const value = nextValue++
         sends[command.chan]?.push({ op, index: 0, value })
-        const promise = (chans[command.chan] as Chan<number>).send(value, optionsFor(op, command.abortable))
-        settling.push(settle(promise, actual, op, () => ({ kind: 'sent' })))
-        if (model.chan(command.chan).closed) model.outcomes.set(op, { kind: 'closed' })
-        else if (model.canSend(command.chan)) {
-          model.sendNow(command.chan, value)
-          model.outcomes.set(op, { kind: 'sent' })
-        } else model.park(op, [{ chan: command.chan, send: true }], [value], false)
+        const { options, controlled } = optionsFor(command.abortable)
+        const promise = (chans[command.chan] as Chan<number>).send(value, options)
+        const call = record(op, `send(${value})`, promise, () => ({ kind: 'sent' }))
+        const chan = chanOf(command.chan)
+        if (chan.closed) call.rejectWith(CLOSED)
+        else if (chan.sendReady) {
+          chan.sendNow(value)
+          call.resolveWith(undefined)
+        } else {
+          const waiter = parkModelWaiter(call, 'plain', [{ chan, side: 'send', index: 0, value }])
+          if (controlled) controlled.waiter = waiter
+        }
         break
       }
       case 'receive': {
         receives[command.chan]?.push({ op, index: 0 })
-        const promise = (chans[command.chan] as Chan<number>).receive(optionsFor(op, command.abortable))
-        settling.push(settle(promise, actual, op, (value) => ({ kind: 'received', value: value as number })))
-        if (model.hasValue(command.chan))
-          model.outcomes.set(op, { kind: 'received', value: model.receiveNow(command.chan) })
-        else if (model.chan(command.chan).closed) model.outcomes.set(op, { kind: 'closed' })
-        else model.park(op, [{ chan: command.chan, send: false }], [undefined], false)
+        const { options, controlled } = optionsFor(command.abortable)
+        const promise = (chans[command.chan] as Chan<number>).receive(options)
+        const call = record(op, 'receive()', promise, (value) => ({
+          kind: 'received',
+          value: value as number,
+        }))
+        const chan = chanOf(command.chan)
+        if (chan.hasValue) call.resolveWith(chan.receiveNow())
+        else if (chan.closed) call.rejectWith(CLOSED)
+        else {
+          const waiter = parkModelWaiter(call, 'plain', [
+            { chan, side: 'receive', index: 0, value: undefined },
+          ])
+          if (controlled) controlled.waiter = waiter
+        }
         break
       }
       case 'trySend': {
         const value = nextValue++
         sends[command.chan]?.push({ op, index: 0, value })
-        const expected = model.chan(command.chan).closed ? 'closed' : String(model.canSend(command.chan))
+        const expected = chanOf(command.chan).closed ? 'closed' : String(canSend(command.chan))
         let result: string
         try {
           result = String((chans[command.chan] as Chan<number>).trySend(value))
@@ -254,19 +168,20 @@ async function run(capacities: readonly number[], commands: readonly Command[]):
           result = 'closed'
         }
         expect(result).toBe(expected)
-        if (expected === 'true') model.sendNow(command.chan, value)
-        both(op, result === 'true' ? { kind: 'sent' } : { kind: 'closed' })
+        if (expected === 'true') chanOf(command.chan).sendNow(value)
+        actual.set(op, result === 'true' ? { kind: 'sent' } : { kind: 'closed' })
         break
       }
       case 'tryReceive': {
         receives[command.chan]?.push({ op, index: 0 })
         const result = (chans[command.chan] as Chan<number>).tryReceive()
-        if (model.hasValue(command.chan)) {
-          expect(result).toEqual({ state: 'ok', value: model.receiveNow(command.chan) })
-          both(op, { kind: 'received', value: (result as { value: number }).value })
+        const chan = chanOf(command.chan)
+        if (chan.hasValue) {
+          expect(result).toEqual({ state: 'ok', value: chan.receiveNow() })
+          actual.set(op, { kind: 'received', value: (result as { value: number }).value })
         } else {
-          expect(result).toEqual({ state: model.chan(command.chan).closed ? 'closed' : 'empty' })
-          both(op, { kind: 'closed' })
+          expect(result).toEqual({ state: chan.closed ? 'closed' : 'empty' })
+          actual.set(op, { kind: 'closed' })
         }
         break
       }
@@ -286,14 +201,28 @@ async function run(capacities: readonly number[], commands: readonly Command[]):
             : receiveCase(chans[chan] as Chan<number>),
         )
         const ready = command.cases.flatMap(({ send, chan }, index) =>
-          (send ? model.canSend(chan) : model.canReceive(chan)) ? [index] : [],
+          (send ? canSend(chan) : canReceive(chan)) ? [index] : [],
         )
         if (ready.length === 0) {
-          const promise = select(cases, optionsFor(op, command.abortable))
-          settling.push(
-            settle(promise, actual, op, (result) => ({ kind: 'selected', ...(result as object) }) as Outcome),
+          const { options, controlled } = optionsFor(command.abortable)
+          const promise = select(cases, options)
+          const call = record(
+            op,
+            'select()',
+            promise,
+            (result) => ({ kind: 'selected', ...(result as object) }) as Outcome,
           )
-          model.park(op, command.cases, values, true)
+          const waiter = parkModelWaiter(
+            call,
+            'select',
+            command.cases.map(({ send, chan }, index) => ({
+              chan: chanOf(chan),
+              side: send ? 'send' : 'receive',
+              index,
+              value: values[index],
+            })),
+          )
+          if (controlled) controlled.waiter = waiter
           break
         }
         // The choice among ready cases is random: check the implementation's, then apply it to the model.
@@ -306,9 +235,9 @@ async function run(capacities: readonly number[], commands: readonly Command[]):
         }
         if (result === 'closed') {
           expect(
-            ready.some((i) => command.cases[i]?.send && model.chan(command.cases[i]?.chan ?? -1).closed),
+            ready.some((i) => command.cases[i]?.send && chanOf(command.cases[i]?.chan ?? -1).closed),
           ).toBe(true)
-          both(op, { kind: 'closed' })
+          actual.set(op, { kind: 'closed' })
           break
         }
         expect(ready).toContain(result?.index)
@@ -316,27 +245,31 @@ async function run(capacities: readonly number[], commands: readonly Command[]):
         const { send, chan } = command.cases[index] as CaseSpec
         let expected: Outcome
         if (send) {
-          expect(model.chan(chan).closed).toBe(false)
-          model.sendNow(chan, values[index] as number)
+          expect(chanOf(chan).closed).toBe(false)
+          chanOf(chan).sendNow(values[index] as number)
           expected = { kind: 'selected', index, value: undefined, ok: true }
-        } else if (model.hasValue(chan)) {
-          expected = { kind: 'selected', index, value: model.receiveNow(chan), ok: true }
+        } else if (chanOf(chan).hasValue) {
+          expected = { kind: 'selected', index, value: chanOf(chan).receiveNow() as number, ok: true }
         } else {
           expected = { kind: 'selected', index, value: undefined, ok: false }
         }
         expect({ kind: 'selected', ...result }).toEqual(expected)
-        both(op, expected)
+        actual.set(op, expected)
         break
       }
       case 'close':
         ;(chans[command.chan] as Chan<number>).close()
-        model.close(command.chan)
+        chanOf(command.chan).close()
         break
       case 'abort': {
         const target = controllers[command.pick % Math.max(controllers.length, 1)]
         if (target === undefined) break
         target.controller.abort(ABORTED)
-        model.abort(target.op)
+        const waiter = target.waiter
+        if (waiter !== undefined && !waiter.settled) {
+          unpark(waiter)
+          waiter.op.rejectWith(same(ABORTED))
+        }
         break
       }
       case 'flush':
@@ -344,17 +277,19 @@ async function run(capacities: readonly number[], commands: readonly Command[]):
         break
     }
     chans.forEach((chan, c) => {
-      expect(chan.size).toBe(model.chan(c).buffer.length)
+      expect(chan.size).toBe(chanOf(c).buffer.length)
     })
   }
 
   // Close everything so every waiting operation settles.
   chans.forEach((chan, c) => {
     chan.close()
-    model.close(c)
+    chanOf(c).close()
   })
   await Promise.all(settling)
-  expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(model.outcomes))
+  // Every operation settled as the model says.
+  for (const call of calls) expect(call.settledByModel, `the model settles ${call.label}`).toBe(true)
+  verifyAll(calls)
 
   // Model-free invariants: per channel, what came out (in receive-call order, then the drained
   // buffer) is exactly what successful sends put in, in send-call order.

@@ -1,7 +1,7 @@
 import { Cond, waitFor } from '@bigbuff/async-utils'
+import { Op, same } from '@bigbuff/test-utils'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Op, same } from '../support/op.js'
 import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'

@@ -1,12 +1,11 @@
 import { BigBuffer, type Cleaner, defaultCleaner, fixedBufferCleaner } from '@bigbuff/buffer'
 import { isBigbuffError } from '@bigbuff/core'
+import { BufferModel, CLOSED, type CleanerKind, type ModelConsumer, Op, same } from '@bigbuff/test-utils'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { CLOSED, Op, same } from '../support/op.js'
 import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
-import { BufferModel, type CleanerKind, type ModelConsumer } from './buffer-model.js'
 
 interface Real {
   readonly buffer: BigBuffer<unknown>

@@ -8,13 +8,21 @@ import {
   trySelect,
 } from '@bigbuff/channel'
 import { isBigbuffError } from '@bigbuff/core'
+import {
+  CLOSED,
+  type ModelCase,
+  ModelChan,
+  type ModelWaiter,
+  Op,
+  ready,
+  same,
+  unpark,
+} from '@bigbuff/test-utils'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { CLOSED, Op, same } from '../support/op.js'
 import { COMMANDS, runs, weighted } from '../support/profile.js'
 import { settle } from '../support/settle.js'
 import { Signals } from '../support/signals.js'
-import { type ModelCase, ModelChan, type ModelWaiter, ready, unpark } from './chan-model.js'
 
 interface World {
   readonly chans: ModelChan[]

@@ -5,7 +5,7 @@ import {
   NOTHING_TO_ROLLBACK,
   type Op,
   same,
-} from '../support/op.js'
+} from '@bigbuff/test-utils'
 
 /** What the consumer reads from, modelled: a channel, an async iterator fed by the test, or an array. */
 export type SourceModel = ChanSource | AsyncSource | SyncSource

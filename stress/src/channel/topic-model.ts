@@ -1,4 +1,4 @@
-import { CLOSED, type Op, same } from '../support/op.js'
+import { CLOSED, type Op, same } from '@bigbuff/test-utils'
 
 /** A subscription of the model: a channel of `capacity` that publishes send to. */
 export class ModelSubscription {

@@ -1,4 +1,4 @@
-import { type Op, same } from '../support/op.js'
+import { type Op, same } from '@bigbuff/test-utils'
 
 /** What a work function does when it runs: returns, throws, or settles when the test says. */
 export type Behaviour = 'value' | 'throw' | 'later'

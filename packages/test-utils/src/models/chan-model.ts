@@ -1,4 +1,4 @@
-import { CLOSED, type Op } from '../support/op.js'
+import { CLOSED, type Op } from './op.js'
 
 /**
  * A waiter parked on one or more model channels: a plain send/receive/iteration, or a select parked
@@ -13,7 +13,7 @@ export interface ModelWaiter {
   readonly parked: { chan: ModelChan; side: 'send' | 'receive'; index: number; value: unknown }[]
 }
 
-/** A model of one Go-style channel, from SPEC: a FIFO buffer of `capacity`, FIFO senders and receivers. */
+/** The reference model of one Go-style channel: a FIFO buffer of `capacity`, FIFO senders and receivers. */
 export class ModelChan {
   readonly capacity: number
   readonly buffer: unknown[] = []
@@ -108,4 +108,18 @@ export interface ModelCase {
 /** Whether a case can proceed now (a closed channel makes both directions ready, as in Go). */
 export function ready(chan: ModelChan, side: 'send' | 'receive'): boolean {
   return chan.closed || (side === 'send' ? chan.sendReady : chan.hasValue)
+}
+
+/** Parks a new waiter for `op` on every one of its cases, in order. */
+export function park(
+  op: Op,
+  kind: ModelWaiter['kind'],
+  cases: { chan: ModelChan; side: 'send' | 'receive'; index: number; value: unknown }[],
+): ModelWaiter {
+  const waiter: ModelWaiter = { op, kind, settled: false, parked: cases }
+  for (const c of cases) {
+    if (c.side === 'send') c.chan.senders.push({ waiter, index: c.index, value: c.value })
+    else c.chan.receivers.push({ waiter, index: c.index })
+  }
+  return waiter
 }

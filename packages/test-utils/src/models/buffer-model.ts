@@ -1,6 +1,4 @@
-import type { BigBuffer } from '@bigbuff/buffer'
-import type { Consumer } from '@bigbuff/core'
-import { behind, CLOSED, NOTHING_TO_COMMIT, NOTHING_TO_ROLLBACK, type Op } from '../support/op.js'
+import { behind, CLOSED, NOTHING_TO_COMMIT, NOTHING_TO_ROLLBACK, type Op } from './op.js'
 
 /** How the model buffer retains values: Go's default cleaner, or a fixed-size cap that forces trims. */
 export type CleanerKind =
@@ -19,7 +17,7 @@ export interface ModelConsumer {
 }
 
 /**
- * A reference model of BigBuffer written from SPEC alone: an array of every value ever appended,
+ * The reference model of BigBuffer, written from its documented behaviour alone: an array of every value ever appended,
  * the absolute offset of the first retained one, the consumers' cursors, and the cleaner's throttle
  * (leading and trailing edge, exact to the millisecond under fake timers).
  */
@@ -139,7 +137,7 @@ export class BufferModel {
     for (const consumer of this.registered) this.closeConsumer(consumer)
   }
 
-  /** `diff(consumer)` as SPEC defines it. */
+  /** `diff(consumer)` as documented: values left to read, or minus how far behind it is. */
   diff(consumer: ModelConsumer): number | undefined {
     if (consumer.finished) return undefined
     return consumer.cursor >= this.start ? this.end - consumer.cursor : consumer.cursor - this.start
@@ -206,15 +204,4 @@ export class BufferModel {
     else drop = Math.min(...offsets.filter((o) => o >= 0))
     this.start += Math.min(Math.max(drop, 0), this.size)
   }
-}
-
-/** The real system a command runs against. */
-export interface RealBuffer {
-  readonly buffer: BigBuffer<unknown>
-  readonly consumers: Consumer<unknown>[]
-  /** Every get()/commit()/rollback()/put() launched, for verification. */
-  readonly ops: Op[]
-  /** Gets that may still be aborted, with their controller and consumer index. */
-  readonly abortable: { op: Op; controller: AbortController; consumer: number }[]
-  readonly signals: { live: number }
 }
