@@ -41,9 +41,13 @@ async function main() {
   const processes = flag('processes', 4)
   const wait = flag('wait', 50)
   const port = await freePort()
-  const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
-    stdio: 'ignore',
-  })
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+    {
+      stdio: 'ignore',
+    },
+  )
   process.on('exit', () => server.kill('SIGKILL'))
   const { createClient } = await import('@redis/client')
   const url = `redis://127.0.0.1:${port}`
@@ -61,9 +65,13 @@ async function main() {
   for (const impl of ['RedisExclusive', 'hand-written singleflight']) {
     const namespace = `bench:${impl === 'RedisExclusive' ? 'ours' : 'sf'}`
     const children = Array.from({ length: processes }, () =>
-      fork(fileURLToPath(import.meta.url), ['child', JSON.stringify({ url, impl, namespace, callers, keys, wait })], {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      }),
+      fork(
+        fileURLToPath(import.meta.url),
+        ['child', JSON.stringify({ url, impl, namespace, callers, keys, wait })],
+        {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        },
+      ),
     )
     await Promise.all(children.map((c) => once(c, 'message')))
     const wave = async () => {
@@ -91,14 +99,24 @@ async function main() {
     const allCommands = after.total - before.total
     const scriptCommands = after.scripts - before.scripts
     const clientCommands = scriptCommands > 0 ? scriptCommands : allCommands
-    rows.push({ impl, runs: runs / batches, calls, stale, client: clientCommands / batches, all: allCommands / batches, wall })
+    rows.push({
+      impl,
+      runs: runs / batches,
+      calls,
+      stale,
+      client: clientCommands / batches,
+      all: allCommands / batches,
+      wall,
+    })
   }
   await admin.close()
   server.kill('SIGKILL')
   console.log(
     `${processes} processes × ${callers} callers over ${keys} keys, ${waves} timed waves, work ${WORK_MS} ms, RedisExclusive wait ${wait} ms`,
   )
-  console.log('| implementation | runs per key per wave | client commands per batch | Redis commands per batch (incl. inside scripts) | results from a run started before the call | wall ms per wave |')
+  console.log(
+    '| implementation | runs per key per wave | client commands per batch | Redis commands per batch (incl. inside scripts) | results from a run started before the call | wall ms per wave |',
+  )
   console.log('|---|--:|--:|--:|--:|--:|')
   for (const row of rows) {
     console.log(

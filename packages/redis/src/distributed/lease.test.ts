@@ -65,6 +65,8 @@ describe('acquireLease', () => {
     expect((lease!.signal.reason as LeaseLostError).code).toBe('ERR_BIGBUFF_LEASE_LOST')
     expect(await client.sendCommand(['EXISTS', key])).toBe(0)
     client.destroy()
+    await lease!.close()
+    expect(lease!.lost).toBe(true)
   })
 
   it('is lost within its duration when Redis cannot be reached', async () => {

@@ -45,7 +45,6 @@ export class Lease {
   #renewTimer: ReturnType<typeof setTimeout> | undefined
   #expiryTimer: ReturnType<typeof setTimeout> | undefined
   #closing: Promise<void> | undefined
-  #renewing = false
 
   /**
    * @param token - the fencing token of the grant.
@@ -128,17 +127,14 @@ export class Lease {
   }
 
   async #renew(): Promise<void> {
-    if (this.lost || this.closed || this.#renewing) return
-    this.#renewing = true
+    // The timer that calls this is cleared when the lease is lost or closed, and re-armed only after.
     const sentAt = realClock()
     let held: boolean | undefined
-    let failure: unknown
     try {
       held = await this.#hooks.renew()
-    } catch (error) {
-      failure = error
+    } catch {
+      // Unreachable Redis: keep trying; the expiry timer decides when the lease is lost.
     }
-    this.#renewing = false
     if (this.lost || this.closed) return
     if (held === false) {
       this.lose(new LeaseLostError(`Lost ${this.#what}: it expired or was taken over before renewal`))
@@ -146,7 +142,6 @@ export class Lease {
     }
     // A failed renewal leaves the expiry where it was: lost once `duration` passed since the last success.
     if (held === true) this.#armExpiry(sentAt)
-    else void failure
     this.#scheduleRenewal()
   }
 }

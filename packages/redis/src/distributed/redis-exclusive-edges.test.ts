@@ -19,12 +19,14 @@ function open(options: Partial<RedisExclusiveOptions> = {}): RedisExclusive {
 }
 
 /** Two objects of one namespace, connections warmed up. */
-async function pair(options: Partial<RedisExclusiveOptions> = {}): Promise<[RedisExclusive, RedisExclusive]> {
+async function pair(
+  options: Partial<RedisExclusiveOptions> = {},
+  bystanders = 0,
+): Promise<[RedisExclusive, RedisExclusive]> {
   const namespace = uniqueKey('edge')
-  const a = open({ namespace, ...options })
-  const b = open({ namespace, ...options })
-  await Promise.all([a.call('warm', () => 0), b.call('warm', () => 0)])
-  return [a, b]
+  const all = Array.from({ length: 2 + bystanders }, () => open({ namespace, ...options }))
+  await Promise.all(all.map((exclusive) => exclusive.call('warm', () => 0)))
+  return [all[0]!, all[1]!]
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -84,8 +86,11 @@ describe('RedisExclusive edge cases', () => {
     let runs = 0
     const now = new AbortController()
     const first = exclusive.call('k', () => runs++, { signal: now.signal })
+    const stays = exclusive.call('k', () => 'stays')
     now.abort('now')
     await expect(first).rejects.toBe('now')
+    expect(await stays).toBe('stays')
+    runs = 0
     const soon = new AbortController()
     const second = exclusive.call('j', () => runs++, { signal: soon.signal, wait: 200 })
     const check = expect(second).rejects.toBe('soon')
@@ -122,7 +127,8 @@ describe('RedisExclusive edge cases', () => {
   })
 
   it('times a batch queued behind a run by its wait, announced when the run ends', async () => {
-    const [a, b] = await pair()
+    // A third object of the namespace hears every message and ignores those of batches it is not in.
+    const [a, b] = await pair({}, 1)
     let started = 0
     const running = a.call('k', async () => {
       started = performance.now()
@@ -131,14 +137,19 @@ describe('RedisExclusive edge cases', () => {
     await until(() => started > 0)
     const joined = performance.now()
     let ranAt = 0
+    // a creates the queued batch (it starts it when due); b only joins it (its timer is a fallback).
+    const fromA = a.call('k', () => 'a', { wait: 300 })
+    await sleep(20)
     await b.call(
       'k',
       () => {
         ranAt = performance.now()
+        return 'b'
       },
       { wait: 300 },
     )
     await running
+    expect(await fromA).toBe('b')
     expect(ranAt - joined).toBeGreaterThanOrEqual(250)
   })
 

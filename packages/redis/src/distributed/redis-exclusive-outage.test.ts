@@ -88,4 +88,27 @@ describe('RedisExclusive when Redis restarts', () => {
     await server.restart()
     expect(await a.call('k', () => 2)).toBe(2)
   }, 20_000)
+
+  it('a start() run that cannot report its outcome because Redis went away reports to onError', async () => {
+    const server = await startRedis()
+    servers.push(server)
+    const errors: unknown[] = []
+    const a = new RedisExclusive({
+      url: server.url,
+      namespace: 'finish',
+      lease: 5000,
+      onError: (e) => errors.push(e),
+    })
+    opened.push(a)
+    const releases: ((value: unknown) => void)[] = []
+    const failure = new Error('work failed')
+    a.start('ok', () => new Promise((resolve) => releases.push(resolve)))
+    a.start('failed', () => new Promise((_, reject) => releases.push(() => reject(failure))))
+    while (releases.length < 2) await sleep(10)
+    await server.stop()
+    for (const release of releases) release('value')
+    while (errors.length < 2) await sleep(10)
+    expect(errors).toContain(failure)
+    expect(errors.find((error) => error !== failure)).toBeInstanceOf(Error)
+  }, 20_000)
 })

@@ -292,7 +292,8 @@ export class RedisExclusive {
         run.controller.abort(closed())
         void run.lease.close()
         work.push(this.#script(RELEASE, batch.key, [batch.id, run.token]).catch(noop))
-      } else if (count > 0) {
+      } else {
+        // A batch here without a run has callers: the last one leaving forgets it.
         work.push(this.#script(LEAVE, batch.key, [batch.id, count, awaiting]).catch(noop))
       }
     }
@@ -334,8 +335,8 @@ export class RedisExclusive {
   async #send(pending: PendingJoin): Promise<void> {
     if (this.#pending.get(pending.key) !== pending) return
     this.#pending.delete(pending.key)
+    // Callers that left before the send are gone from the list (a list of only those is never sent).
     const callers = pending.callers.filter((caller) => !caller.done)
-    if (callers.length === 0) return
     pending.sent = true
     this.#inflight.add(pending)
     let reply: unknown[]
@@ -375,26 +376,26 @@ export class RedisExclusive {
     if (pending.left > 0) {
       this.#script(LEAVE, pending.key, [id, pending.left, pending.leftAwaiting]).catch(noop)
     }
-    if (this.#closed) return
     this.#state(batch, reply.slice(2))
   }
 
   /** A caller's signal aborted: it is rejected now and leaves its batch everywhere. */
   #leave(caller: Caller, reason: unknown): void {
-    if (caller.done) return
+    // Only reached while the caller waits: its abort listener is removed when it settles.
     const pending = caller.pending
-    const batch = caller.batch
+    // A caller not in a join being sent is in a batch.
+    const batch = caller.batch as LocalBatch
     this.#settle(caller, false, reason)
     if (pending) {
       if (pending.sent) {
+        // Only call()s have a signal, so a caller that leaves is always an awaiting one.
         pending.left++
-        if (caller.awaiting) pending.leftAwaiting++
+        pending.leftAwaiting++
       } else if (pending.callers.every((other) => other.done)) {
         this.#pending.delete(pending.key)
       }
       return
     }
-    if (!batch) return
     batch.callers.delete(caller)
     const run = batch.run
     if (run) {
@@ -407,7 +408,7 @@ export class RedisExclusive {
       run.leaving--
       if (nobody === 1 && !run.finished && batch.callers.size === 0) this.#abandon(run, reason)
     }
-    this.#script(LEAVE, batch.key, [batch.id, 1, caller.awaiting ? 1 : 0]).then(left, () => left(0))
+    this.#script(LEAVE, batch.key, [batch.id, 1, 1]).then(left, () => left(0))
   }
 
   // --- batches ---------------------------------------------------------------------------------
@@ -426,8 +427,7 @@ export class RedisExclusive {
 
   #forget(batch: LocalBatch): void {
     this.#clearTimer(batch)
-    const name = batchName(batch.key, batch.id)
-    if (this.#batches.get(name) === batch) this.#batches.delete(name)
+    this.#batches.delete(batchName(batch.key, batch.id))
   }
 
   #clearTimer(batch: LocalBatch): void {
@@ -466,12 +466,11 @@ export class RedisExclusive {
 
   /** Looks at (and, when due, starts or takes over) the batch after `delay` ms. */
   #check(batch: LocalBatch, delay: number): void {
-    if (batch.run) return
     this.#clearTimer(batch)
     batch.timer = realSetTimeout(
       () => {
+        // Running the batch here, forgetting it and close() all clear this timer first.
         batch.timer = undefined
-        if (this.#closed || batch.run || !this.#batches.has(batchName(batch.key, batch.id))) return
         this.#script(STEP, batch.key, [batch.id]).then(
           (state) => {
             if (!this.#closed && this.#batches.has(batchName(batch.key, batch.id)))
@@ -538,7 +537,7 @@ export class RedisExclusive {
     lease.signal.addEventListener(
       'abort',
       () => {
-        if (run.finished) return
+        // Never after the run finished: finishing closes the lease, which then is never lost.
         controller.abort(lease.signal.reason)
         // This process no longer runs the batch: its callers get the loss, not a result.
         this.#fail(batch, lease.signal.reason)
@@ -675,15 +674,14 @@ export class RedisExclusive {
         return { ok: false, error }
       }
     }
-    let parsed: { name?: unknown; message?: unknown; code?: unknown } = {}
-    try {
-      parsed = JSON.parse(text.slice(1)) as typeof parsed
-    } catch {
-      // Leave the defaults.
+    // Written by describeError(): name and message are strings, code is there when the error had one.
+    const { name, message, code } = JSON.parse(text.slice(1)) as {
+      name: string
+      message: string
+      code?: unknown
     }
-    const error = new Error(typeof parsed.message === 'string' ? parsed.message : 'Unknown error')
-    if (typeof parsed.name === 'string') error.name = parsed.name
-    if (parsed.code !== undefined) (error as Error & { code?: unknown }).code = parsed.code
+    const error = Object.assign(new Error(message), code === undefined ? {} : { code })
+    error.name = name
     return { ok: false, error }
   }
 

@@ -60,10 +60,8 @@ export class Subscriber {
       await client.connect()
       await client.subscribe(this.#channel, (message) => this.#onMessage(message))
     } catch (error) {
-      if (this.#client === client) {
-        this.#client = undefined
-        this.#ready = undefined
-      }
+      this.#client = undefined
+      this.#ready = undefined
       client.destroy()
       throw error
     }
