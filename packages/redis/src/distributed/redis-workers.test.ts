@@ -112,6 +112,55 @@ describe('RedisWorkers: arguments and state', () => {
   })
 })
 
+describe('RedisWorkers: leases, polling and failures', () => {
+  it('a job whose permit vanished loses its lease; a queued job of another instance gets the permit by polling', async () => {
+    const name = uniqueKey('workers')
+    const lease = 1500
+    const holder = open(name, lease)
+    const waiter = open(name, lease)
+    let reason: unknown
+    const held = holder.call(1, ({ signal }) => {
+      return new Promise((resolve) =>
+        signal.addEventListener('abort', () => {
+          reason = signal.reason
+          resolve('lost')
+        }),
+      )
+    })
+    await until(() => holder.count === 1)
+    const next = waiter.call(1, ({ token }) => token)
+    await until(async () => (await raw(['ZCARD', `${name}:workers:queue`])) === 1)
+    // The permit disappears without any release being published: only polling finds it free.
+    await raw(['DEL', `${name}:workers:running`])
+    expect(await next).toBeGreaterThan(0)
+    expect(await held).toBe('lost')
+    expect(reason).toBeInstanceOf(LeaseLostError)
+  })
+
+  it('rejects with the client error when Redis cannot be reached, and a job aborted before it was sent is never queued', async () => {
+    const unreachable = new RedisWorkers({ name: uniqueKey('workers'), url: 'redis://127.0.0.1:1' })
+    opened.push(unreachable)
+    await expect(unreachable.call(1, () => 1)).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+    const name = uniqueKey('workers')
+    const workers = open(name)
+    const controller = new AbortController()
+    const call = workers.call(1, () => 1, { signal: controller.signal })
+    controller.abort(new Error('early'))
+    await expect(call).rejects.toThrow('early')
+    expect(await workers.call(1, () => 2)).toBe(2)
+    expect(await raw(['ZCARD', `${name}:workers:queue`])).toBe(0)
+  })
+
+  it('closed, done and Symbol.asyncDispose', async () => {
+    const workers = open()
+    expect(workers.closed).toBe(false)
+    await workers[Symbol.asyncDispose]()
+    expect(workers.closed).toBe(true)
+    await expect(workers.done).resolves.toBeUndefined()
+    expect(workers.close()).toBe(workers.done)
+  })
+})
+
 describe('RedisWorkers across processes', () => {
   let bundle: Bundle
   beforeAll(async () => {

@@ -136,7 +136,7 @@ export class RedisWorkers {
     this.#subscriber = new Subscriber(
       url,
       `${this.#prefix}wake:${this.#pid}`,
-      () => this.#poll(),
+      (message) => this.#told(message),
       (error) => this.#lost(error),
     )
   }
@@ -265,12 +265,25 @@ export class RedisWorkers {
     this.#startHeartbeat()
   }
 
+  /** Another process granted permits to jobs of this one: `id token id token …`. */
+  #told(message: string): void {
+    const parts = message.split(' ')
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const job = this.#queued.get(parts[i]!)
+      // A job that is gone was released with its abort, or is released when its grant is taken.
+      if (job !== undefined && !this.#closed) this.#start(job, Number(parts[i + 1]))
+    }
+    if (this.#queue.length === 0) this.#stopHeartbeat()
+  }
+
   /** Starts the jobs Redis granted a permit; gives back permits of jobs that are gone. */
   #accept(reply: unknown): void {
     const grants = reply as string[]
     let stale: string[] | undefined
     for (let i = 0; i < grants.length; i += 2) {
       const id = grants[i]!
+      // Already started from the published grant.
+      if (this.#running.has(id)) continue
       const job = this.#queued.get(id)
       if (job === undefined || this.#closed) (stale ??= []).push(id)
       else this.#start(job, Number(grants[i + 1]))

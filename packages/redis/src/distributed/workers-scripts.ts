@@ -9,8 +9,10 @@ import { lua, NEXT_TOKEN } from './lua.js'
  * - `state`: a hash with the latest `count`, the queue sequence `seq` and the last fencing `token`.
  * - `alive`: a sorted set of process ids scored by when they stop counting as alive; a queued job
  *   of a process that is no longer alive is dropped when it reaches the head of the queue.
- * - `grants:<process>`: a hash of job id → token, grants made for that process by another one
- *   (it is also told on the channel `wake:<process>`); the owner takes them with its next script.
+ * - `grants:<process>`: a hash of job id → token, grants made for that process by another one.
+ *   They are also published on the channel `wake:<process>` (`id token id token …`), so the owner
+ *   starts them without a round trip; the hash is for a message that was missed: the owner takes
+ *   it with its next script, and a release removes the job from it.
  *
  * A job id is `<process>|<n>`, and a process id ends with `:<lease ms>`, so any process can grant a
  * queued job a permit that lasts its owner's lease. Every key is given the idle time-to-live ARGV[3]
@@ -58,11 +60,11 @@ local function grant()
         local grants = prefix .. 'grants:' .. owner
         redis.call('HSET', grants, head, token)
         redis.call('PEXPIRE', grants, ttl)
-        told[owner] = true
+        told[owner] = (told[owner] or '') .. head .. ' ' .. token .. ' '
       end
     end
   end
-  for owner in pairs(told) do redis.call('PUBLISH', prefix .. 'wake:' .. owner, '1') end
+  for owner, message in pairs(told) do redis.call('PUBLISH', prefix .. 'wake:' .. owner, message) end
   local waiting = redis.call('HGETALL', prefix .. 'grants:' .. pid)
   if #waiting > 0 then
     redis.call('DEL', prefix .. 'grants:' .. pid)
