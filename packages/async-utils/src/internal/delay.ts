@@ -22,7 +22,7 @@ export function delay(ms: number, signal: AbortSignal | undefined): Promise<void
  */
 export function elapse(ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
-    new Delay(ms, resolve, resolve)
+    new Delay(ms, resolve, () => resolve())
   })
 }
 
