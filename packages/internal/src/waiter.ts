@@ -16,11 +16,12 @@ export abstract class Waiter implements Linked {
   prev: Linked | undefined = undefined
   next: Linked | undefined = undefined
   linked = false
-  /**
-   * @internal Its entry in the group of the signal it is registered with, if any. Allocated only
-   * for a waiter that has a signal, so one without (most of them) carries a single field for it.
-   */
-  watch: WatchEntry | undefined = undefined
+  /** @internal The signal group this waiter is registered with, if any. */
+  watch: SignalWatch | undefined = undefined
+  /** @internal Neighbours in that group. */
+  watchPrev: Waiter | undefined = undefined
+  /** @internal */
+  watchNext: Waiter | undefined = undefined
 
   /**
    * The signal this waiter was registered with aborted while it still waited: leave every queue
@@ -29,25 +30,11 @@ export abstract class Waiter implements Linked {
   abstract aborted(reason: unknown): void
 }
 
-/** A waiter's place among the waiters of one signal. */
-class WatchEntry {
-  readonly group: SignalWatch
-  readonly waiter: Waiter
-  prev: WatchEntry | undefined
-  next: WatchEntry | undefined = undefined
-
-  constructor(group: SignalWatch, waiter: Waiter, prev: WatchEntry | undefined) {
-    this.group = group
-    this.waiter = waiter
-    this.prev = prev
-  }
-}
-
 /** Every waiter registered with one signal, behind the signal's one `abort` listener. */
 class SignalWatch {
   readonly signal: AbortSignal
-  head: WatchEntry | undefined = undefined
-  tail: WatchEntry | undefined = undefined
+  head: Waiter | undefined = undefined
+  tail: Waiter | undefined = undefined
 
   constructor(signal: AbortSignal) {
     this.signal = signal
@@ -55,21 +42,22 @@ class SignalWatch {
   }
 
   add(waiter: Waiter): void {
-    const entry = new WatchEntry(this, waiter, this.tail)
-    waiter.watch = entry
-    if (this.tail === undefined) this.head = entry
-    else this.tail.next = entry
-    this.tail = entry
+    waiter.watch = this
+    waiter.watchPrev = this.tail
+    waiter.watchNext = undefined
+    if (this.tail === undefined) this.head = waiter
+    else this.tail.watchNext = waiter
+    this.tail = waiter
   }
 
-  /** Unlinks `entry`; the last one out removes the listener. */
-  remove(entry: WatchEntry): void {
-    const { prev, next } = entry
+  /** Unlinks `waiter`; the last one out removes the listener. */
+  remove(waiter: Waiter): void {
+    const { watchPrev: prev, watchNext: next } = waiter
     if (prev === undefined) this.head = next
-    else prev.next = next
+    else prev.watchNext = next
     if (next === undefined) this.tail = prev
-    else next.prev = prev
-    entry.waiter.watch = undefined
+    else next.watchPrev = prev
+    waiter.watch = waiter.watchPrev = waiter.watchNext = undefined
     if (this.head === undefined) {
       if (watches.get(this.signal) === this) watches.delete(this.signal)
       this.signal.removeEventListener('abort', this)
@@ -83,9 +71,9 @@ class SignalWatch {
   handleEvent(): void {
     watches.delete(this.signal)
     const reason = this.signal.reason
-    for (let entry = this.head; entry !== undefined; entry = this.head) {
-      this.remove(entry)
-      entry.waiter.aborted(reason)
+    for (let waiter = this.head; waiter !== undefined; waiter = this.head) {
+      this.remove(waiter)
+      waiter.aborted(reason)
     }
   }
 }
@@ -111,6 +99,5 @@ export function watchAbort(waiter: Waiter, signal: AbortSignal | undefined): voi
 
 /** Unregisters `waiter` from its signal, if it is registered: call it whenever a waiter settles. */
 export function unwatchAbort(waiter: Waiter): void {
-  const entry = waiter.watch
-  if (entry !== undefined) entry.group.remove(entry)
+  waiter.watch?.remove(waiter)
 }
