@@ -59,7 +59,8 @@ describe('RedisWorkers: grants between instances', () => {
   it('starts a job granted by another instance once, even when the grant is handed over again', async () => {
     const name = uniqueKey('workers')
     const a = open(name)
-    const b = open(name)
+    // Its heartbeat (every 3.3 s) does not take the grant before the published one arrives.
+    const b = open(name, 10_000)
     const first = held('a')
     const running = a.call(1, first.work)
     await until(() => a.count === 1)
