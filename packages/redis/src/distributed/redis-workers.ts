@@ -270,8 +270,9 @@ export class RedisWorkers {
     const parts = message.split(' ')
     for (let i = 0; i + 1 < parts.length; i += 2) {
       const job = this.#queued.get(parts[i]!)
-      // A job that is gone was released with its abort, or is released when its grant is taken.
-      if (job !== undefined && !this.#closed) this.#start(job, Number(parts[i + 1]))
+      // A job that is gone (aborted, or rejected by close(), which empties #queued at once) was
+      // released with it, or is released when its grant is taken.
+      if (job !== undefined) this.#start(job, Number(parts[i + 1]))
     }
     if (this.#queue.length === 0) this.#stopHeartbeat()
   }
@@ -285,7 +286,8 @@ export class RedisWorkers {
       // Already started from the published grant.
       if (this.#running.has(id)) continue
       const job = this.#queued.get(id)
-      if (job === undefined || this.#closed) (stale ??= []).push(id)
+      // Gone meanwhile (aborted, or rejected by close()): give its permit back.
+      if (job === undefined) (stale ??= []).push(id)
       else this.#start(job, Number(grants[i + 1]))
     }
     if (stale !== undefined) this.#release(stale)
@@ -339,19 +341,19 @@ export class RedisWorkers {
 
   /** A queued job's signal aborted: it leaves the queue here and in Redis. */
   #abandon(job: Job, reason: unknown): void {
-    if (!this.#queue.remove(job)) return
+    // Still queued: every other way out of the queue starts the job or stops watching its signal.
+    this.#queue.remove(job)
     this.#queued.delete(job.id)
     job.reject(reason)
     handled(this.#release([job.id]))
   }
 
-  /** Asks Redis for grants (woken by another process, or the heartbeat). */
+  /** Asks Redis for grants; called by the heartbeat while jobs are queued and not closed. */
   #poll(): void {
     if (this.#polling !== undefined) {
       this.#pollAgain = true
       return
     }
-    if (this.#queue.length === 0 || this.#closed) return
     this.#polling = (async () => {
       do {
         this.#pollAgain = false
@@ -360,7 +362,8 @@ export class RedisWorkers {
         } catch (error) {
           this.#failQueued(error)
         }
-      } while (this.#pollAgain && this.#queue.length > 0 && !this.#closed)
+        // close() empties the queue at once, so this also stops once closed.
+      } while (this.#pollAgain && this.#queue.length > 0)
       this.#polling = undefined
     })()
   }
