@@ -90,6 +90,13 @@ declare global {
   function save(value: unknown): Promise<void>
   function handle(value: unknown): void
   function render(value: unknown): void
+  /** Renders a file to an image, cancellable: the work behind the distributed examples. */
+  function renderImage(file: string, options?: Options): Promise<Uint8Array>
+  /** A store that refuses writes carrying a fencing token older than the last one it saw. */
+  var fencedStore: {
+    write(value: unknown, options: { fencingToken: number }): Promise<void>
+    put(key: string, value: unknown, options: { fencingToken: number }): Promise<void>
+  }
   function report(error: unknown): void
   function requeue(values: readonly unknown[]): void
   function put(file: File): Promise<void>
@@ -144,6 +151,8 @@ Object.assign(globalThis, {
   save: () => later(1, undefined),
   handle: () => {},
   render: () => {},
+  renderImage: (_file: string, options?: Options) => later(5, new Uint8Array(4), options?.signal),
+  fencedStore: { write: () => later(1, undefined), put: () => later(1, undefined) },
   report: () => {},
   requeue: () => {},
   put: () => later(1, undefined),

@@ -88,7 +88,8 @@ let abandon: (owner: RedisWorkers, job: Job, reason: unknown) => void
  * ```ts
  * const workers = new RedisWorkers({ name: 'thumbnails', url: process.env.REDIS_URL })
  * // However many instances of the service run, at most 10 thumbnails are rendered at once.
- * const image = await workers.call(10, ({ signal }) => render(file, { signal }))
+ * const image = await workers.call(10, ({ signal }) => renderImage(file, { signal }))
+ * await workers.close()
  * ```
  */
 export class RedisWorkers {
