@@ -1,5 +1,5 @@
 import type { SignalOptions } from '@bigbuff/core'
-import { invalid, noop, refuse, resolveSoon } from '@bigbuff/internal'
+import { brandOf, invalid, noop, refuse, resolveSoon } from '@bigbuff/internal'
 import type { Chan } from './chan.js'
 import { accessOf, chanAccess } from './internal/chan-access.js'
 import { SelectWaiter } from './internal/select-waiter.js'
@@ -83,11 +83,22 @@ export interface PerformedCase {
   readonly ok: boolean
 }
 
+/**
+ * The brand of a case made by `receiveCase`/`sendCase` of any copy of this package (its ESM and CJS
+ * builds loaded together), so `select` accepts those and refuses a hand-made `{ kind, chan }`.
+ */
+const CASE_BRAND: unique symbol = Symbol.for('@bigbuff/channel/case')
+
 /** The concrete case; every `SelectCase` the package accepts is one of these. */
 export class ChanCase {
   readonly kind: 'receive' | 'send'
   readonly chan: Chan<unknown>
   readonly value: unknown
+
+  /** Marks cases of every copy of this package. */
+  get [CASE_BRAND](): true {
+    return true
+  }
 
   constructor(kind: 'receive' | 'send', chan: Chan<unknown>, value: unknown) {
     this.kind = kind
@@ -250,7 +261,7 @@ function assertCases(cases: unknown, action: string): asserts cases is readonly 
 /** A case from {@link receiveCase} or {@link sendCase} of any copy of this package. */
 function isCase(item: unknown): item is ChanCase {
   if (item instanceof ChanCase) return true
-  if (typeof item !== 'object' || item === null) return false
+  if (brandOf<boolean>(item, CASE_BRAND) !== true) return false
   const { kind, chan } = item as Partial<ChanCase>
   return (kind === 'receive' || kind === 'send') && accessOf(chan) !== undefined
 }

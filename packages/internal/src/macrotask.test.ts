@@ -57,6 +57,7 @@ describe('pause()', () => {
   })
 
   it('pause() turns through the setTimeout captured at load when MessageChannel is missing', async () => {
+    vi.stubGlobal('setImmediate', undefined)
     vi.stubGlobal('MessageChannel', undefined)
     const module = await load()
     vi.useFakeTimers({ toFake: ['performance', 'Date', 'setTimeout'] })
@@ -74,6 +75,7 @@ describe('pause()', () => {
       readonly port1 = { onmessage: null, postMessage: posted }
       readonly port2 = { onmessage: null, postMessage: posted }
     }
+    vi.stubGlobal('setImmediate', undefined)
     vi.stubGlobal('MessageChannel', SilentChannel)
     vi.useFakeTimers({ toFake: ['performance', 'Date'] })
     const module = await load()
@@ -84,6 +86,7 @@ describe('pause()', () => {
   })
 
   it('a turn ended by its message clears its backup timer', async () => {
+    vi.stubGlobal('setImmediate', undefined)
     const set = vi.spyOn(globalThis, 'setTimeout')
     const clear = vi.spyOn(globalThis, 'clearTimeout')
     vi.useFakeTimers({ toFake: ['performance', 'Date'] })
@@ -97,5 +100,32 @@ describe('pause()', () => {
     expect(clear).toHaveBeenCalledWith(backup)
     set.mockRestore()
     clear.mockRestore()
+  })
+
+  it('where setImmediate exists (Node.js), a due timer runs within two turns of a tight loop', async () => {
+    const module = await load()
+    let fired = false
+    setTimeout(() => {
+      fired = true
+    }, 0)
+    const start = performance.now()
+    while (performance.now() - start < 5) {
+      // The timer is due: a loop that never yields would starve it.
+    }
+    for (let turns = 0; turns < 2 && !fired; turns++) {
+      expect(callsUntilTurn(module, module.SLICE_OPERATIONS)).toBeGreaterThan(0)
+      await module.pause()
+    }
+    expect(fired).toBe(true)
+  })
+
+  it('a turn through the captured setImmediate ignores the faked one', async () => {
+    const module = await load()
+    vi.useFakeTimers({ toFake: ['performance', 'Date', 'setTimeout', 'setImmediate'] })
+    callsUntilTurn(module, module.SLICE_OPERATIONS)
+    const turn = module.pause() as Promise<void>
+    expect(vi.getTimerCount()).toBe(0)
+    await turn
+    expect(module.pause()).toBeUndefined()
   })
 })

@@ -1,4 +1,4 @@
-import { realClearTimeout, realClock, realSetTimeout } from './timers.js'
+import { realClearTimeout, realClock, realSetImmediate, realSetTimeout } from './timers.js'
 
 /**
  * The anti-starvation rule shared by every channel operation and every range loop that takes values
@@ -69,6 +69,12 @@ function after<T>(turn: Promise<void>, value: T): Promise<T> {
  */
 function startTurn(wake: () => void): void {
   resume = wake
+  // Where the check phase exists (Node.js, Deno, Bun), it ends the turn after a full pass of the
+  // event loop, so due timers run in every turn. Browsers take the message-then-timer race below.
+  if (realSetImmediate !== undefined) {
+    realSetImmediate(endTurn)
+    return
+  }
   post ??= createPost()
   post?.()
   backup = realSetTimeout(endTurn, 0)

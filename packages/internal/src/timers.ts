@@ -19,6 +19,19 @@ export const realSetTimeout: typeof setTimeout = globalThis.setTimeout
 /** `clearTimeout` as it was when the module loaded. */
 export const realClearTimeout: typeof clearTimeout = globalThis.clearTimeout
 
+/**
+ * The check-phase queue of Node.js, Deno and Bun (`setImmediate`) as it was when the module loaded;
+ * `undefined` in browsers, which have no such function. A turn taken through it lets the whole event
+ * loop run, timers included, before it ends; a turn taken through a `MessageChannel` does not in
+ * Node.js, whose ports deliver messages posted from a message handler in the same pass.
+ */
+export const realSetImmediate: ((callback: () => void) => unknown) | undefined = captureImmediate()
+
+function captureImmediate(): ((callback: () => void) => unknown) | undefined {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate
+  return typeof immediate === 'function' ? immediate : undefined
+}
+
 /** A millisecond clock (`performance.now`, else `Date.now`) as it was when the module loaded. */
 export const realClock: () => number = captureClock()
 
