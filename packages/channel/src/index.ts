@@ -13,6 +13,16 @@ export { Chan } from './chan.js'
 export { ChannelConsumer } from './channel-consumer.js'
 export { Notifier } from './notifier.js'
 export { PubSub } from './pub-sub.js'
-export type { ReceiveCase, ReceivedResult, SelectCase, SelectResult, SendCase, SentResult } from './select.js'
+export type {
+  CaseResult,
+  Known,
+  Position,
+  ReceiveCase,
+  ReceivedResult,
+  SelectCase,
+  SelectResult,
+  SendCase,
+  SentResult,
+} from './select.js'
 export { receiveCase, select, sendCase, trySelect } from './select.js'
 export type { Subscription } from './subscription.js'

@@ -39,27 +39,46 @@ export type SelectCase = ReceiveCase<any> | SendCase<any>
  * `ok: false` when its channel is closed and drained (Go's `v, ok := <-ch`). Check `ok` to get `T`.
  */
 export type ReceivedResult<T, I extends number = number> =
-  | { readonly index: I; readonly value: T; readonly ok: true }
-  | { readonly index: I; readonly value: undefined; readonly ok: false }
+  | {
+      /** The position of the case in the array given to `select`. */
+      readonly index: I
+      /** The value received. */
+      readonly value: T
+      /** A value was received. */
+      readonly ok: true
+    }
+  | {
+      /** The position of the case in the array given to `select`. */
+      readonly index: I
+      /** Nothing: the channel is closed and drained. */
+      readonly value: undefined
+      /** The channel is closed and drained. */
+      readonly ok: false
+    }
 
 /** What a send case at position `I` gives. */
 export type SentResult<I extends number = number> = {
+  /** The position of the case in the array given to `select`. */
   readonly index: I
+  /** Always `undefined`: a send case delivers its value and receives nothing. */
   readonly value: undefined
+  /** Always `true`: the value was sent. */
   readonly ok: true
 }
 
 /** `any` (the untyped `SelectCase`) becomes `unknown`. */
-type Known<T> = 0 extends 1 & T ? unknown : T
+export type Known<T> = 0 extends 1 & T ? unknown : T
 
-type CaseResult<C, I extends number> =
+/** The result of case `C` at position `I`. */
+export type CaseResult<C, I extends number> =
   C extends ReceiveCase<infer T>
     ? ReceivedResult<Known<T>, I>
     : C extends SendCase<unknown>
       ? SentResult<I>
       : never
 
-type Position<K> = K extends `${infer N extends number}` ? N : never
+/** The numeric position of a tuple key (`'0'` → `0`); `never` for other keys. */
+export type Position<K> = K extends `${infer N extends number}` ? N : never
 
 /**
  * The case a {@link select} performed, as a union over the case positions: narrowing on `index`

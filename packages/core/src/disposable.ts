@@ -16,11 +16,13 @@ declare global {
 
   /** An object `using` can dispose of. */
   interface Disposable {
+    /** Releases what the object holds. */
     [Symbol.dispose](): void
   }
 
   /** An object `await using` can dispose of. */
   interface AsyncDisposable {
+    /** Releases what the object holds; settles once it has. */
     [Symbol.asyncDispose](): PromiseLike<void>
   }
 }

@@ -117,9 +117,13 @@ export class ConsumerBehindError extends BigbuffError {
  * given a code.
  */
 export interface BigbuffErrorByCode {
+  /** The object was closed. */
   ERR_BIGBUFF_CLOSED: ClosedError
+  /** `commit()` with nothing read since the last commit or rollback. */
   ERR_BIGBUFF_NOTHING_TO_COMMIT: NothingToCommitError
+  /** `rollback()` with nothing read since the last commit or rollback. */
   ERR_BIGBUFF_NOTHING_TO_ROLLBACK: NothingToRollbackError
+  /** Values the consumer had not read were dropped. */
   ERR_BIGBUFF_CONSUMER_BEHIND: ConsumerBehindError
 }
 

@@ -16,6 +16,7 @@ export interface LeaseHooks {
 
 /** The error a lease's `signal` aborts with when the lease is lost. */
 export class LeaseLostError extends Error {
+  /** Stable code of this error. */
   readonly code = 'ERR_BIGBUFF_LEASE_LOST'
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
