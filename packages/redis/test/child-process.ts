@@ -1,39 +1,15 @@
 /// <reference types="node" />
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { type Bundle, bundleEntry } from './child-runner.js'
 import type { ChildConfig } from './crash-child.js'
 
 /** The child entry bundled from TypeScript source into a temporary directory. */
-export interface ChildBundle {
-  readonly file: string
-  remove(): Promise<void>
-}
+export type ChildBundle = Bundle
 
-export async function bundleChild(): Promise<ChildBundle> {
-  const dir = await mkdtemp(join(tmpdir(), 'bigbuff-redis-'))
-  const file = join(dir, 'crash-child.mjs')
-  await build({
-    entryPoints: [fileURLToPath(new URL('./crash-child.ts', import.meta.url))],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@bigbuff/source'],
-    external: ['@opentelemetry/api', '@node-rs/xxhash'],
-    // @redis/client is CommonJS: give its require() calls a real require inside the ESM bundle.
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'silent',
-  })
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) }
+export function bundleChild(): Promise<ChildBundle> {
+  return bundleEntry(new URL('./crash-child.ts', import.meta.url))
 }
 
 export interface ChildEvent {
