@@ -90,7 +90,8 @@ describe('rangeBatch() over a BigBuffer consumer', () => {
     const batches: number[][] = []
     const done = rangeBatch(consumer, (values) => void batches.push(values), { maxSize: 5, maxWait: 50 })
     await buffer.putAll([1, 2])
-    await Promise.resolve()
+    // The loop may first give the event loop a turn (it does every few ms): close once it holds both.
+    await vi.waitFor(() => expect(consumer.pending).toBe(2))
     void consumer.close()
     await done
     expect(batches).toEqual([[1, 2]])

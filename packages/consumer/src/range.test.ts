@@ -1,6 +1,6 @@
 import { BigBuffer } from '@bigbuff/buffer'
 import { ConsumerBehindError } from '@bigbuff/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { range } from './range.js'
 
 describe('range() over a BigBuffer consumer', () => {
@@ -78,7 +78,8 @@ describe('range() over a BigBuffer consumer', () => {
     const seen: number[] = []
     const done = range(consumer, (value) => void seen.push(value), { signal: controller.signal })
     await buffer.put(1)
-    await Promise.resolve()
+    // The loop may first give the event loop a turn (it does every few ms): abort once it has seen 1.
+    await vi.waitFor(() => expect(seen).toEqual([1]))
     controller.abort('enough')
     await expect(done).rejects.toBe('enough')
     await buffer.put(2)
