@@ -10,7 +10,7 @@ export type { RangeSource } from './range-loop.js'
 export { isClosedError, isObjectLike, rangeLoop, rollbackQuietly } from './range-loop.js'
 export { closedMessage, refuse } from './refuse.js'
 export { RingQueue } from './ring-queue.js'
-export { handled, listenAbort, noop, rethrowAsync, unrefTimer } from './signal.js'
+export { handled, noop, rethrowAsync, unrefTimer } from './signal.js'
 export { realClearTimeout, realClock, realSetTimeout } from './timers.js'
 export {
   assertCapacity,
@@ -25,5 +25,3 @@ export {
   signalOf,
 } from './validate.js'
 export { unwatchAbort, Waiter, watchAbort } from './waiter.js'
-export type { WaiterNode } from './waiter-queue.js'
-export { WaiterQueue } from './waiter-queue.js'

@@ -1,24 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { deferred } from './deferred.js'
-import { handled, listenAbort, noop, rethrowAsync, unrefTimer } from './signal.js'
+import { handled, rethrowAsync, unrefTimer } from './signal.js'
 
 describe('signal helpers', () => {
   afterEach(() => {
     vi.restoreAllMocks()
-  })
-
-  it('listenAbort() calls the listener once on abort and the remover detaches it', () => {
-    const controller = new AbortController()
-    const listener = vi.fn()
-    listenAbort(controller.signal, listener)
-    const removed = vi.fn()
-    const remove = listenAbort(controller.signal, removed)
-    remove()
-    controller.abort()
-    controller.abort()
-    expect(listener).toHaveBeenCalledTimes(1)
-    expect(removed).not.toHaveBeenCalled()
-    expect(listenAbort(undefined, listener)).toBe(noop)
   })
 
   it('handled() keeps a rejection from being unhandled and returns the same promise', async () => {

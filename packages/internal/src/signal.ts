@@ -1,13 +1,3 @@
-/**
- * Adds a one-shot `abort` listener and returns the function that removes it. Does nothing (and
- * returns a no-op) without a signal.
- */
-export function listenAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
-  if (!signal) return noop
-  signal.addEventListener('abort', listener, { once: true })
-  return () => signal.removeEventListener('abort', listener)
-}
-
 /** A function that does nothing. */
 export function noop(): void {}
 
