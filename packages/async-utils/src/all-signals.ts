@@ -1,6 +1,7 @@
 import { invalid } from '@bigbuff/internal'
 import type { DisposableSignal } from './disposable-signal.js'
 import { collectSignals } from './internal/collect-signals.js'
+import { CombinedSignal } from './internal/combined-signal.js'
 
 const ACTION = 'create allSignals'
 
@@ -35,19 +36,9 @@ export function allSignals(signals: Iterable<AbortSignal | null | undefined>): D
   return new AllSignals(inputs)
 }
 
-class AllSignals implements DisposableSignal {
-  readonly signal: AbortSignal
-  readonly #controller = new AbortController()
-  #inputs: Set<AbortSignal> | undefined
-  #pending = 0
-  readonly #listener = (event: Event): void => {
-    if (--this.#pending > 0) return
-    this.dispose()
-    this.#controller.abort((event.target as AbortSignal).reason)
-  }
-
+class AllSignals extends CombinedSignal {
   constructor(values: (AbortSignal | null | undefined)[]) {
-    this.signal = this.#controller.signal
+    super()
     const inputs = new Set<AbortSignal>()
     let last: AbortSignal | undefined
     for (const input of values) {
@@ -56,22 +47,14 @@ class AllSignals implements DisposableSignal {
       else inputs.add(input)
     }
     if (inputs.size === 0) {
-      this.#controller.abort((last as AbortSignal).reason)
+      this.abort((last as AbortSignal).reason)
       return
     }
-    this.#pending = inputs.size
-    for (const input of inputs) input.addEventListener('abort', this.#listener, { once: true })
-    this.#inputs = inputs
-  }
-
-  dispose(): void {
-    const inputs = this.#inputs
-    if (!inputs) return
-    this.#inputs = undefined
-    for (const input of inputs) input.removeEventListener('abort', this.#listener)
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose()
+    let pending = inputs.size
+    this.listen(inputs, (event) => {
+      if (--pending > 0) return
+      this.dispose()
+      this.abort((event.target as AbortSignal).reason)
+    })
   }
 }

@@ -1,5 +1,6 @@
 import type { DisposableSignal } from './disposable-signal.js'
 import { collectSignals } from './internal/collect-signals.js'
+import { CombinedSignal } from './internal/combined-signal.js'
 
 /**
  * Combines signals into one that aborts as soon as any of them aborts.
@@ -26,40 +27,22 @@ export function anySignal(signals: Iterable<AbortSignal | null | undefined>): Di
   return new AnySignal(collectSignals(signals, 'create anySignal'))
 }
 
-class AnySignal implements DisposableSignal {
-  readonly signal: AbortSignal
-  readonly #controller = new AbortController()
-  #inputs: AbortSignal[] | undefined
-  readonly #listener = (event: Event): void => {
-    this.dispose()
-    this.#controller.abort((event.target as AbortSignal).reason)
-  }
-
+class AnySignal extends CombinedSignal {
   constructor(values: (AbortSignal | null | undefined)[]) {
-    this.signal = this.#controller.signal
+    super()
     const inputs: AbortSignal[] = []
     for (const input of values) {
       if (!input) continue
       if (input.aborted) {
-        this.#controller.abort(input.reason)
+        this.abort(input.reason)
         return
       }
       inputs.push(input)
     }
     if (inputs.length === 0) return
-    // A signal listed twice gets the listener once: EventTarget ignores an identical registration.
-    for (const input of inputs) input.addEventListener('abort', this.#listener)
-    this.#inputs = inputs
-  }
-
-  dispose(): void {
-    const inputs = this.#inputs
-    if (!inputs) return
-    this.#inputs = undefined
-    for (const input of inputs) input.removeEventListener('abort', this.#listener)
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose()
+    this.listen(inputs, (event) => {
+      this.dispose()
+      this.abort((event.target as AbortSignal).reason)
+    })
   }
 }
