@@ -19,8 +19,9 @@ import { assertConsumer } from './internal/assert-consumer.js'
  * - The iteration ends when `get()` rejects `ClosedError`; any other error (a failed `get()` or
  *   `commit()`, the signal's reason) is thrown from the loop, after rolling back the value in hand.
  * - The signal is checked before each `get()` and passed to it.
- * - Values already at hand in a BigBuffer consumer are read and committed without a promise each
- *   (the loop still yields to the event loop every few milliseconds).
+ * - Values already at hand in a BigBuffer consumer or a `ChannelConsumer` are read and committed
+ *   without waiting for a promise turn each, one resolved promise per value (the loop still yields
+ *   to the event loop every few milliseconds).
  *
  * @param consumer - any `Consumer`.
  * @param options - `signal` ends the loop with its reason.
