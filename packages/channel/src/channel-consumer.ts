@@ -6,18 +6,21 @@ import {
   type SignalOptions,
 } from '@bigbuff/core'
 import {
+  AT_HAND,
+  type AtHand,
   closedMessage,
   type Deferred,
   deferred,
   invalid,
   LinkQueue,
+  NOTHING_AT_HAND,
   RingQueue,
   refuse,
   resolveSoon,
   signalOf,
 } from '@bigbuff/internal'
 import type { Chan } from './chan.js'
-import { accessOf } from './internal/chan-access.js'
+import { accessOf, type ChanAccess } from './internal/chan-access.js'
 import { PendingGet } from './internal/pending-get.js'
 
 const getClosed = (): Error => new ClosedError(closedMessage('get', 'consumer'))
@@ -56,6 +59,8 @@ export class ChannelConsumer<T> implements Consumer<T> {
   readonly #getters = new LinkQueue<PendingGet<T>>()
   readonly #done: Deferred<void> = deferred<void>()
   readonly #chan: Chan<T> | undefined
+  /** The access of the copy of this package that made `#chan`. */
+  readonly #access: ChanAccess | undefined
   readonly #iterable: AsyncIterable<T> | Iterable<T> | undefined
   #iterator: AsyncIterator<T> | Iterator<T> | undefined
   #isAsync = false
@@ -66,6 +71,19 @@ export class ChannelConsumer<T> implements Consumer<T> {
   #closed = false
   #stopChan: AbortController | undefined
   #signal: AbortSignal | undefined
+  /** The synchronous side for range loops, made on first use. */
+  #hand: AtHand<T> | undefined
+
+  static {
+    // The fast path of the range loops of `@bigbuff/consumer` (see #take): a non-enumerable
+    // prototype property under a registered symbol, so it stays out of the public type.
+    Object.defineProperty(ChannelConsumer.prototype, AT_HAND, {
+      get(this: ChannelConsumer<unknown>): AtHand<unknown> {
+        this.#hand ??= { take: () => this.#take(), commitNow: () => this.#commitNow() }
+        return this.#hand
+      },
+    })
+  }
 
   /**
    * @param source - a `Chan`, or any `AsyncIterable` or `Iterable`; it is not read until a `get()`.
@@ -75,7 +93,9 @@ export class ChannelConsumer<T> implements Consumer<T> {
   constructor(source: Chan<T> | AsyncIterable<T> | Iterable<T>, options?: SignalOptions) {
     const action = 'create channel consumer'
     const signal = signalOf(options, action)
-    if (accessOf(source) !== undefined) {
+    const access = accessOf(source)
+    this.#access = access
+    if (access !== undefined) {
       this.#chan = source as Chan<T>
     } else if (isFunction(source, Symbol.asyncIterator) || isFunction(source, Symbol.iterator)) {
       this.#iterable = source
@@ -145,10 +165,11 @@ export class ChannelConsumer<T> implements Consumer<T> {
    * ```
    */
   commit(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError(closedMessage('commit', 'consumer')))
-    if (this.#cursor === 0) return Promise.reject(new NothingToCommitError())
-    for (let i = this.#cursor; i > 0; i--) this.#values.shift()
-    this.#cursor = 0
+    try {
+      this.#commitNow()
+    } catch (error) {
+      return Promise.reject(error)
+    }
     return Promise.resolve()
   }
 
@@ -225,6 +246,43 @@ export class ChannelConsumer<T> implements Consumer<T> {
   /** Closes the consumer, so `await using` works. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
+  }
+
+  /** `commit()` done synchronously: throws what `commit()` rejects with. */
+  #commitNow(): void {
+    if (this.#closed) throw new ClosedError(closedMessage('commit', 'consumer'))
+    if (this.#cursor === 0) throw new NothingToCommitError()
+    for (let i = this.#cursor; i > 0; i--) this.#values.shift()
+    this.#cursor = 0
+  }
+
+  /**
+   * The fast path's read: the value `get()` would resolve with at once, with the same effect, or
+   * {@link NOTHING_AT_HAND} without changing anything. That is a value rolled back or not delivered
+   * yet, the next value of a sync iterable (read as `get()` reads it), or a value a `Chan` source
+   * hands over without waiting (buffered, or from a waiting sender): `get()` would start a
+   * `receive()` that moves that same value at once and only settles later.
+   */
+  #take(): T | typeof NOTHING_AT_HAND {
+    if (this.#closed || this.#getters.length > 0) return NOTHING_AT_HAND
+    if (this.#cursor < this.#values.length || this.#readSync() || this.#receiveSync()) {
+      return this.#values.at(this.#cursor++) as T
+    }
+    return NOTHING_AT_HAND
+  }
+
+  /**
+   * Moves a value a `Chan` source has ready into the buffer, as the `receive()` of {@link #pull}
+   * would; false when the source is no `Chan`, a receive is in flight (it comes first), the source
+   * ended, or nothing is ready.
+   */
+  #receiveSync(): boolean {
+    const chan = this.#chan
+    const access = this.#access
+    if (chan === undefined || access === undefined || this.#pulling || this.#exhausted) return false
+    if (!access.hasValue(chan)) return false
+    this.#values.push(access.receiveNow(chan))
+    return true
   }
 
   /** Reads one value synchronously from a sync iterable; false when it must be read asynchronously. */

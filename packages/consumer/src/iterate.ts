@@ -19,8 +19,9 @@ import { assertConsumer } from './internal/assert-consumer.js'
  * - The iteration ends when `get()` rejects `ClosedError`; any other error (a failed `get()` or
  *   `commit()`, the signal's reason) is thrown from the loop, after rolling back the value in hand.
  * - The signal is checked before each `get()` and passed to it.
- * - Values already at hand in a BigBuffer consumer are read and committed without a promise each
- *   (the loop still yields to the event loop every few milliseconds).
+ * - Values already at hand in a BigBuffer consumer or a `ChannelConsumer` are read and committed
+ *   without waiting for a promise turn each, one resolved promise per value (the loop still yields
+ *   to the event loop every few milliseconds).
  *
  * @param consumer - any `Consumer`.
  * @param options - `signal` ends the loop with its reason.
@@ -50,6 +51,12 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
   readonly #hand: AtHand<T> | undefined
   readonly #signal: AbortSignal | undefined
   readonly #options: SignalOptions | undefined
+  /**
+   * The consumer's {@link AtHand} side while next() may take the fast path: `undefined` when there
+   * is none, while a call is in progress and once the iteration has finished, so the fast path
+   * checks one field instead of three.
+   */
+  #fast: AtHand<T> | undefined
   /** A value was handed out and is neither committed nor rolled back yet. */
   #holding = false
   #finished = false
@@ -58,7 +65,7 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
 
   constructor(consumer: Consumer<T>, signal: AbortSignal | undefined) {
     this.#consumer = consumer
-    this.#hand = atHand<T>(consumer)
+    this.#hand = this.#fast = atHand<T>(consumer)
     this.#signal = signal
     this.#options = signal === undefined ? undefined : { signal }
   }
@@ -68,10 +75,9 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.#busy !== undefined) return this.#after(() => this.next())
-    if (this.#finished) return Promise.resolve(DONE)
-    const hand = this.#hand
-    if (hand === undefined) return this.#wait(this.#slow())
+    const hand = this.#fast
+    if (hand === undefined) return this.#next(undefined)
+    // The fast path: commit the value in hand, take the next value at hand, one resolved promise.
     if (this.#holding) {
       try {
         hand.commitNow()
@@ -81,18 +87,27 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
       this.#holding = false
     }
     const turn = pause()
-    if (turn !== undefined) return this.#wait(turn.then(() => this.#slow()))
-    if (this.#signal?.aborted) return this.#wait(this.#fail(this.#signal.reason))
-    const value = hand.take()
-    if (value === NOTHING_AT_HAND) return this.#wait(this.#slow())
-    this.#holding = true
-    return Promise.resolve({ value, done: false })
+    if (turn === undefined && this.#signal?.aborted !== true) {
+      const value = hand.take()
+      if (value !== NOTHING_AT_HAND) {
+        this.#holding = true
+        return Promise.resolve({ value, done: false })
+      }
+    }
+    return this.#next(turn)
+  }
+
+  /** next() off the fast path: after the call in progress, once finished, after `turn`, or waiting. */
+  #next(turn: Promise<void> | undefined): Promise<IteratorResult<T>> {
+    if (this.#busy !== undefined) return this.#after(() => this.next())
+    if (this.#finished) return Promise.resolve(DONE)
+    return this.#wait(turn === undefined ? this.#slow() : turn.then(() => this.#slow()))
   }
 
   return(): Promise<IteratorResult<T>> {
     if (this.#busy !== undefined) return this.#after(() => this.return())
     if (this.#finished) return Promise.resolve(DONE)
-    this.#finished = true
+    this.#finish()
     if (!this.#holding) return Promise.resolve(DONE)
     this.#holding = false
     return this.#wait(rollbackQuietly(this.#consumer).then(() => DONE))
@@ -115,7 +130,7 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
       value = await this.#consumer.get(this.#options)
     } catch (error) {
       if (isClosedError(error) && !(signal?.aborted && error === signal.reason)) {
-        this.#finished = true
+        this.#finish()
         return DONE
       }
       return this.#fail(error)
@@ -126,7 +141,7 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
 
   /** Ends the iteration with `error`, rolling back the value in hand first. */
   async #fail(error: unknown): Promise<never> {
-    this.#finished = true
+    this.#finish()
     if (this.#holding) {
       this.#holding = false
       await rollbackQuietly(this.#consumer)
@@ -134,11 +149,19 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
     throw error
   }
 
-  /** Marks `promise` as the call in progress until it settles. */
+  /** The iteration is over: every later call resolves done. */
+  #finish(): void {
+    this.#finished = true
+    this.#fast = undefined
+  }
+
+  /** Marks `promise` as the call in progress until it settles; meanwhile next() takes no fast path. */
   #wait<R>(promise: Promise<R>): Promise<R> {
+    this.#fast = undefined
     // Calls made meanwhile wait for this one (see next() and return()), so it is still the one in progress.
     const busy = promise.finally(() => {
       this.#busy = undefined
+      if (!this.#finished) this.#fast = this.#hand
     })
     this.#busy = busy
     return busy

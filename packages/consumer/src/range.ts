@@ -16,9 +16,9 @@ export type RangeFn<T> = (value: T, index: number) => unknown
  * - Resolves when `fn` returns exactly `false` (that value is committed) or when `get()` rejects
  *   `ClosedError`, the normal end of a source.
  * - The signal is checked before each `get()` and passed to it; a running `fn` is not interrupted.
- * - Values already at hand in a BigBuffer consumer are taken and committed without a promise each
- *   while `fn` returns a plain result (each still committed after `fn` returns); the loop yields to
- *   the event loop every few milliseconds.
+ * - Values already at hand in a BigBuffer consumer or a `ChannelConsumer` are taken and committed
+ *   without a promise each while `fn` returns a plain result (each still committed after `fn`
+ *   returns); the loop yields to the event loop every few milliseconds.
  * - Anything else that goes wrong (`fn` throws or rejects, `get()` rejects with another error,
  *   `commit()` rejects, the signal aborts) rolls back what is pending, ignoring the rollback's own
  *   error, and rejects with that error: the value is delivered again to the next reader

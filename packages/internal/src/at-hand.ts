@@ -3,7 +3,8 @@
  * `@bigbuff/consumer`): a consumer that can hand over a value already at its cursor, and commit,
  * synchronously offers an {@link AtHand} under {@link AT_HAND}. The loops then take every value at
  * hand without a promise per value, and fall back to `get()`/`commit()` for everything else (an
- * empty source, an error to report, a closed consumer).
+ * empty source, an error to report, a closed consumer). BigBuffer's consumers and `ChannelConsumer`
+ * (`@bigbuff/channel`, under a non-enumerable prototype property) offer one.
  *
  * The keys are registered symbols because this package is bundled into each package that uses it:
  * a buffer's copy and the consumer package's copy must agree on them.
