@@ -20,6 +20,7 @@ import {
   watchAbort,
 } from '@bigbuff/internal'
 import { Connection, failedCommand } from './connection.js'
+import { Closable } from './internal/closable.js'
 import { parseNewRead, parseReadScript, type ReadResult, type StreamEntry } from './replies.js'
 import { CHECK_GAP, CREATE_GROUP, READ, RELEASE } from './scripts.js'
 import { compareIds } from './stream-id.js'
@@ -90,7 +91,7 @@ const closedGet = (): Error => new ClosedError(closedMessage('get', 'consumer'))
  *   the one the read went past, and the gap is reported before the entries read after it.
  * - Replies are parsed into typed records by `replies.ts`.
  */
-export class RedisStreamConsumer<T> implements Consumer<T> {
+export class RedisStreamConsumer<T> extends Closable implements Consumer<T> {
   readonly #host: ConsumerHost<T>
   readonly #name: string
   readonly #instance: string
@@ -123,8 +124,6 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
   /** Bumped by rollback() so replies to reads sent before it are ignored. */
   #epoch = 0
 
-  #closed = false
-  readonly #done = deferred<void>()
   /** Settles with the last commit sent; close() waits for it. */
   #committing: Promise<void> | undefined
 
@@ -133,6 +132,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * @param settings - the validated consumer options.
    */
   constructor(host: ConsumerHost<T>, settings: ConsumerSettings) {
+    super()
     this.#host = host
     this.#name = settings.name
     this.#instance = settings.instance
@@ -158,16 +158,6 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     return this.#unacked.length
   }
 
-  /** True from the moment `close()` was called. */
-  get closed(): boolean {
-    return this.#closed
-  }
-
-  /** Resolves once the consumer has closed; the same promise every time; never rejects. */
-  get done(): Promise<void> {
-    return this.#done.promise
-  }
-
   /**
    * Resolves with the next value for this instance, waiting for one if needed.
    *
@@ -181,7 +171,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * @returns the decoded value.
    */
   get(options?: SignalOptions): Promise<T> {
-    const refused = refuse(options, 'get', this.#closed ? closedGet : undefined)
+    const refused = refuse(options, 'get', this.closed ? closedGet : undefined)
     if (refused !== undefined) return refused
     if (this.#waiters.length === 0 && this.#available()) {
       try {
@@ -205,7 +195,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    *   error when Redis cannot be reached (the entries stay pending; commit again).
    */
   commit(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError(closedMessage('commit', 'consumer')))
+    if (this.closed) return Promise.reject(new ClosedError(closedMessage('commit', 'consumer')))
     const count = this.#unacked.length
     if (count === 0) return Promise.reject(new NothingToCommitError())
     const args = new Array<string>(count + 3)
@@ -229,7 +219,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * @throws `NothingToRollbackError` when nothing is pending, `ClosedError` once closed.
    */
   rollback(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError(closedMessage('roll back', 'consumer')))
+    if (this.closed) return Promise.reject(new ClosedError(closedMessage('roll back', 'consumer')))
     if (this.#unacked.length === 0) return Promise.reject(new NothingToRollbackError())
     this.#epoch++
     this.#base += this.#unacked.length
@@ -247,20 +237,11 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * pending in Redis, handed back: the same instance id reads them first when reopened, and any other
    * instance of the name claims them at its next claim pass. Idempotent; resolves with `done`.
    */
-  close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true
-      this.#done.resolve(this.#close())
-    }
-    return this.#done.promise
+  override close(): Promise<void> {
+    return super.close()
   }
 
-  /** Same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close()
-  }
-
-  async #close(): Promise<void> {
+  protected override async closing(): Promise<void> {
     for (const waiter of this.#waiters.drain()) {
       unwatchAbort(waiter)
       waiter.reject(closedGet())
@@ -296,7 +277,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
   }
 
   async #pump(): Promise<void> {
-    while (this.#waiters.length > 0 && !this.#closed) {
+    while (this.#waiters.length > 0 && !this.closed) {
       if (this.#available()) {
         const waiter = this.#waiters.shift()!
         unwatchAbort(waiter)
@@ -341,7 +322,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
   async #fetch(): Promise<void> {
     const epoch = this.#epoch
     if (!this.#groupReady) await this.#ensureGroup()
-    if (this.#closed || epoch !== this.#epoch) return
+    if (this.closed || epoch !== this.#epoch) return
     const claimDue = this.#cursor === undefined && performance.now() >= this.#nextClaim
     let waitAfter: string | undefined
     try {
@@ -368,7 +349,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     const reply = parseReadScript(
       await this.#host.shared.script(READ, this.#host.key, this.#readArgs(claimDue)),
     )
-    if (this.#closed || epoch !== this.#epoch) return undefined
+    if (this.closed || epoch !== this.#epoch) return undefined
     this.#accept(reply, claimDue)
     return reply.kind === 'new' && reply.entries.length === 0 ? reply.lastId : undefined
   }
@@ -386,7 +367,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     )
     // Reported even when the entries are ignored: Redis has settled the gap, no later read finds it.
     if (reply.lost > 0) this.#behind = new ConsumerBehindError({ offset: reply.offset, behind: reply.lost })
-    if (this.#closed || epoch !== this.#epoch) return undefined
+    if (this.closed || epoch !== this.#epoch) return undefined
     if (reply.entries.length === 0) return this.#behind === undefined ? reply.lastId : undefined
     this.#batch = reply.entries
     this.#at = 0
