@@ -7,11 +7,14 @@ import {
   type SignalOptions,
 } from '@bigbuff/core'
 import {
+  AT_HAND,
+  type AtHand,
   closedMessage,
   type Deferred,
   deferred,
   handled,
   LinkQueue,
+  NOTHING_AT_HAND,
   noop,
   RingQueue,
   refuse,
@@ -34,6 +37,8 @@ const MIN_CLAIM_INTERVAL = 10
 /** The idle time (ms, about ten years) `close()` gives the entries it hands back: claimable by anyone. */
 const RELEASED_IDLE = '315360000000'
 const NO_ENTRIES: readonly StreamEntry[] = []
+/** No acknowledgement of the range loops' commits has failed since the last one was reported. */
+const NO_ERROR: unique symbol = Symbol('no error')
 
 /** What a consumer needs from the stream that made it. */
 export interface ConsumerHost<T> {
@@ -91,7 +96,7 @@ const closedGet = (): Error => new ClosedError(closedMessage('get', 'consumer'))
  *   the one the read went past, and the gap is reported before the entries read after it.
  * - Replies are parsed into typed records by `replies.ts`.
  */
-export class RedisStreamConsumer<T> extends Closable implements Consumer<T> {
+export class RedisStreamConsumer<T> extends Closable implements Consumer<T>, AtHand<T> {
   readonly #host: ConsumerHost<T>
   readonly #name: string
   readonly #instance: string
@@ -126,6 +131,17 @@ export class RedisStreamConsumer<T> extends Closable implements Consumer<T> {
 
   /** Settles with the last commit sent; close() waits for it. */
   #committing: Promise<void> | undefined
+  /** Ids committed by commitNow() (the range loops) whose XACK is not sent yet: one XACK for them all. */
+  #owed: string[] = []
+  #flushScheduled = false
+  readonly #flushOwed = (): void => {
+    this.#flushScheduled = false
+    this.#flush()
+  }
+  /** The error of a failed XACK of commitNow()'s ids, thrown by the next commitNow(). */
+  #ackError: unknown = NO_ERROR
+  /** Bumped when such an XACK fails: its ids went back to #unacked, so replies to commits sent before it no longer match. */
+  #ackFailures = 0
 
   /**
    * @param host - the stream's key, codec and shared connection.
@@ -203,11 +219,15 @@ export class RedisStreamConsumer<T> extends Closable implements Consumer<T> {
     args[1] = this.#host.key
     args[2] = this.#name
     for (let i = 0; i < count; i++) args[i + 3] = this.#unacked.at(i)!
+    this.#flush()
     const upTo = this.#base + count
     const epoch = this.#epoch
+    const failures = this.#ackFailures
     const committing = this.#host.shared.send(args).then(() => {
-      if (epoch !== this.#epoch) return
+      if (epoch !== this.#epoch || failures !== this.#ackFailures) return
       for (; this.#base < upTo; this.#base++) this.#unacked.shift()
+      // Everything the failed XACK held was in this one.
+      this.#ackError = NO_ERROR
     })
     this.#committing = committing.then(noop, noop)
     return committing
@@ -221,6 +241,10 @@ export class RedisStreamConsumer<T> extends Closable implements Consumer<T> {
   rollback(): Promise<void> {
     if (this.closed) return Promise.reject(new ClosedError(closedMessage('roll back', 'consumer')))
     if (this.#unacked.length === 0) return Promise.reject(new NothingToRollbackError())
+    // The commits of the range loops go out before the re-read, on the same connection: Redis
+    // acknowledges them first, so only what was not committed comes again.
+    this.#flush()
+    this.#ackError = NO_ERROR
     this.#epoch++
     this.#base += this.#unacked.length
     this.#unacked.clear()
@@ -242,6 +266,7 @@ export class RedisStreamConsumer<T> extends Closable implements Consumer<T> {
   }
 
   protected override async closing(): Promise<void> {
+    this.#flush()
     for (const waiter of this.#waiters.drain()) {
       unwatchAbort(waiter)
       waiter.reject(closedGet())
@@ -255,6 +280,87 @@ export class RedisStreamConsumer<T> extends Closable implements Consumer<T> {
       .script(RELEASE, this.#host.key, [this.#name, this.#instance, RELEASED_IDLE])
       .catch(noop)
     this.#host.forget(this)
+  }
+
+  /**
+   * The synchronous side used by the range loops of `@bigbuff/consumer` (`range`, `iterate`,
+   * `rangeBatch`): the entries of the last read that `get()` has not returned yet, without a promise
+   * each, and a commit that does not wait for Redis.
+   */
+  get [AT_HAND](): AtHand<T> {
+    return this
+  }
+
+  /**
+   * @internal Takes the next entry of the last read when `get()` would resolve with it at once: no
+   * `get()` waiting, no `ConsumerBehindError` to report first, no failed `XACK` to retry, an entry
+   * that decodes.
+   */
+  take(): T | typeof NOTHING_AT_HAND {
+    // After a failed XACK the loop goes through get() and commit(), which acknowledges those entries again.
+    if (this.closed || this.#waiters.length > 0 || this.#behind !== undefined || this.#ackError !== NO_ERROR)
+      return NOTHING_AT_HAND
+    const entry = this.#batch[this.#at]
+    if (entry?.text === undefined) return NOTHING_AT_HAND
+    let value: T
+    try {
+      value = this.#host.codec.decode(entry.text)
+    } catch {
+      // get() decodes it again and rejects with the codec's error.
+      return NOTHING_AT_HAND
+    }
+    this.#at++
+    this.#unacked.push(entry.id)
+    return value
+  }
+
+  /**
+   * @internal `commit()` without waiting for Redis: what `get()` returned since the last commit is
+   * committed here (`pending` drops to 0) and acknowledged by one `XACK` for all such commits made
+   * before the loop yields, sent ahead of anything else this consumer sends.
+   * @throws `ClosedError` once closed, `NothingToCommitError` when nothing is pending, and the client's
+   *   error when the `XACK` of an earlier `commitNow()` failed (its entries are pending again).
+   */
+  commitNow(): void {
+    if (this.closed) throw new ClosedError(closedMessage('commit', 'consumer'))
+    const failed = this.#ackError
+    if (failed !== NO_ERROR) {
+      this.#ackError = NO_ERROR
+      throw failed
+    }
+    const count = this.#unacked.length
+    if (count === 0) throw new NothingToCommitError()
+    for (const id of this.#unacked) this.#owed.push(id)
+    this.#base += count
+    this.#unacked.clear()
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true
+      queueMicrotask(this.#flushOwed)
+    }
+  }
+
+  /**
+   * Sends the XACK of the ids commitNow() committed. Should it fail, they are pending again, ahead of
+   * what was read since (unless a rollback came first: it re-reads them from Redis).
+   */
+  #flush(): void {
+    const ids = this.#owed
+    if (ids.length === 0) return
+    this.#owed = []
+    const epoch = this.#epoch
+    const acked = this.#host.shared
+      .send(['XACK', this.#host.key, this.#name, ...ids])
+      .then(noop, (error: unknown) => {
+        if (epoch !== this.#epoch || this.closed) return
+        this.#ackFailures++
+        this.#ackError = error
+        const later = this.#unacked.toArray()
+        this.#unacked.clear()
+        for (const id of ids) this.#unacked.push(id)
+        for (const id of later) this.#unacked.push(id)
+        this.#base -= ids.length
+      })
+    this.#committing = acked
   }
 
   #available(): boolean {
@@ -320,6 +426,8 @@ export class RedisStreamConsumer<T> extends Closable implements Consumer<T> {
 
   /** Reads the next batch into #batch, or waits until there may be one. */
   async #fetch(): Promise<void> {
+    // Redis must not re-deliver, to a history read or a claim pass, what a range loop committed.
+    this.#flush()
     const epoch = this.#epoch
     if (!this.#groupReady) await this.#ensureGroup()
     if (this.closed || epoch !== this.#epoch) return
