@@ -201,15 +201,22 @@ describe('RedisStream consumer: the fast path when an XACK fails', () => {
     await server?.stop()
   })
 
-  it('the entries of a failed XACK are pending again: the next commitNow() reports it, commit() acknowledges them', async () => {
-    // A Redis of the test's own, whose ACL refuses XACK for a while: every other command still works.
+  /**
+   * A Redis of the test's own (its ACL will refuse XACK for a while, every other command still
+   * working) holding 1…4, and a consumer that has read them and returned 1 from get().
+   */
+  async function readOne() {
     server = await startRedis()
     const { url } = server
     stream = new RedisStream<number>({ stream: 'fast-path', url, trimInterval: 0 })
     const consumer = stream.consumer('n', { instance: 'me' })
     await stream.putAll([1, 2, 3, 4])
-    const side = hand(consumer)
     expect(await consumer.get()).toBe(1)
+    return { url, consumer, side: hand(consumer) }
+  }
+
+  it('the entries of a failed XACK are pending again: the next commitNow() reports it, commit() acknowledges them', async () => {
+    const { url, consumer, side } = await readOne()
     await consumer.commit()
     await raw(['ACL', 'SETUSER', 'default', '-xack'], url)
     expect(side.take()).toBe(2)
@@ -236,13 +243,7 @@ describe('RedisStream consumer: the fast path when an XACK fails', () => {
   })
 
   it('after a failed XACK, a rollback delivers its entries again, in order, with the rest of the read', async () => {
-    server = await startRedis()
-    const { url } = server
-    stream = new RedisStream<number>({ stream: 'fast-path', url, trimInterval: 0 })
-    const consumer = stream.consumer('n', { instance: 'me' })
-    await stream.putAll([1, 2, 3, 4])
-    const side = hand(consumer)
-    expect(await consumer.get()).toBe(1)
+    const { url, consumer, side } = await readOne()
     await raw(['ACL', 'SETUSER', 'default', '-xack'], url)
     side.commitNow()
     await until(() => consumer.pending === 1)
