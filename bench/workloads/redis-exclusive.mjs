@@ -18,21 +18,12 @@
 // RedisExclusive runs with `wait: 50` (`--wait=N`) so that the joins of the four processes, which arrive within a few
 // ms of each other, land in one batch (without a wait the first join starts a batch at once and the
 // later ones form a second).
-import { fork, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { flag, forkChildren, standalone, startRedisServer } from './standalone-redis.mjs'
 
 const WORK_MS = 20
 
-function flag(name, fallback) {
-  const found = process.argv.find((arg) => arg.startsWith(`--${name}=`))
-  return found ? Number(found.split('=')[1]) : fallback
-}
-
-if (process.argv[2] === 'child') await child(JSON.parse(process.argv[3]))
-else await main()
+await standalone({ main, child })
 
 async function main() {
   const waves = flag('waves', 5)
@@ -40,39 +31,11 @@ async function main() {
   const keys = flag('keys', 10)
   const processes = flag('processes', 4)
   const wait = flag('wait', 50)
-  const port = await freePort()
-  const server = spawn(
-    'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
-    {
-      stdio: 'ignore',
-    },
-  )
-  process.on('exit', () => server.kill('SIGKILL'))
-  const { createClient } = await import('@redis/client')
-  const url = `redis://127.0.0.1:${port}`
-  const admin = createClient({ url, RESP: 2 })
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await admin.connect()
-      break
-    } catch (error) {
-      if (attempt > 50) throw error
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
+  const { url, admin, stop } = await startRedisServer()
   const rows = []
   for (const impl of ['RedisExclusive', 'hand-written singleflight']) {
     const namespace = `bench:${impl === 'RedisExclusive' ? 'ours' : 'sf'}`
-    const children = Array.from({ length: processes }, () =>
-      fork(
-        fileURLToPath(import.meta.url),
-        ['child', JSON.stringify({ url, impl, namespace, callers, keys, wait })],
-        {
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        },
-      ),
-    )
+    const children = forkChildren(import.meta.url, processes, { url, impl, namespace, callers, keys, wait })
     await Promise.all(children.map((c) => once(c, 'message')))
     const wave = async () => {
       const replies = children.map((c) => once(c, 'message'))
@@ -109,8 +72,7 @@ async function main() {
       wall,
     })
   }
-  await admin.close()
-  server.kill('SIGKILL')
+  await stop()
   console.log(
     `${processes} processes × ${callers} callers over ${keys} keys, ${waves} timed waves, work ${WORK_MS} ms, RedisExclusive wait ${wait} ms`,
   )
@@ -147,16 +109,6 @@ async function stats(admin) {
     if (name === 'evalsha' || name === 'eval') scripts += Number(calls)
   }
   return { total, scripts }
-}
-
-async function freePort() {
-  const probe = createServer()
-  probe.listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address()
-  probe.close()
-  await once(probe, 'close')
-  return port
 }
 
 // --- child ----------------------------------------------------------------------------------------

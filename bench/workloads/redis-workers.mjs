@@ -8,23 +8,15 @@
 // `jobs` jobs, with a limit of 10 jobs at once shared by all the children. A job waits `work` ms.
 // Measured: jobs per second over the wall time from "go" until every child finished, and CPU per job
 // (user + system of the children plus Redis's own CPU, from INFO, divided by the jobs run).
-import { fork, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { flag, forkChildren, standalone, startRedisServer } from './standalone-redis.mjs'
 
 const LIMIT = 10
 const ALL = ['RedisWorkers', 'redis-semaphore', 'bottleneck']
 const only = process.argv.find((arg) => arg.startsWith('--only='))
 const LIBRARIES = only ? only.slice(7).split(',') : ALL
 
-function flag(name, fallback) {
-  const found = process.argv.find((arg) => arg.startsWith(`--${name}=`))
-  return found ? Number(found.split('=')[1]) : fallback
-}
-
-if (process.argv[2] === 'child') await child(JSON.parse(process.argv[3]))
-else await main()
+await standalone({ main, child })
 
 async function main() {
   const rounds = flag('rounds', 2)
@@ -32,42 +24,22 @@ async function main() {
   const loops = flag('loops', 20)
   const processes = flag('processes', 4)
   const work = flag('work', 2)
-  const port = await freePort()
-  const server = spawn(
-    'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
-    {
-      stdio: 'ignore',
-    },
-  )
-  process.on('exit', () => server.kill('SIGKILL'))
-  const { createClient } = await import('@redis/client')
-  const url = `redis://127.0.0.1:${port}`
-  const admin = createClient({ url, RESP: 2 })
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await admin.connect()
-      break
-    } catch (error) {
-      if (attempt > 50) throw error
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
+  const { port, url, admin, stop } = await startRedisServer()
   const results = Object.fromEntries(LIBRARIES.map((library) => [library, []]))
   for (let round = 0; round < rounds; round++) {
     for (const library of LIBRARIES) {
       await admin.sendCommand(['FLUSHALL'])
       console.error(`round ${round + 1}: ${library}`)
       const name = `bench-${round}`
-      const children = Array.from({ length: processes }, () =>
-        fork(
-          new URL(import.meta.url).pathname,
-          ['child', JSON.stringify({ library, port, url, name, jobs, loops, work })],
-          {
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          },
-        ),
-      )
+      const children = forkChildren(import.meta.url, processes, {
+        library,
+        port,
+        url,
+        name,
+        jobs,
+        loops,
+        work,
+      })
       const exited = Promise.all(children.map((c) => once(c, 'exit')))
       await Promise.all(children.map((c) => once(c, 'message')))
       const before = redisCpu(await admin.sendCommand(['INFO', 'cpu']))
@@ -82,7 +54,7 @@ async function main() {
       results[library].push({ jobsPerSecond: (total / wall) * 1000, cpuPerJob: cpu / total })
     }
   }
-  await admin.close()
+  await stop()
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
   console.log(
     `${processes} processes × ${loops} loops × ${jobs} jobs each, limit ${LIMIT} across processes, work ${work} ms, ${rounds} rounds (median)`,
@@ -165,14 +137,4 @@ async function child({ library, port, url, name, jobs, loops, work }) {
   process.send({ jobs: done, cpu: (used.user + used.system) / 1000 })
   await close()
   process.exit(0)
-}
-
-async function freePort() {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address()
-  server.close()
-  await once(server, 'close')
-  return port
 }

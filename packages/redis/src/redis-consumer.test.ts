@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { ClosedError, ConsumerBehindError, isBigbuffError } from '@bigbuff/core'
 import { describe, expect, it } from 'vitest'
-import { groupConsumers, keyOf, openStream, rawClient, redisUrl, until } from '../test/helpers.js'
+import { groupConsumers, keyOf, openStream, raw, redisUrl, until } from '../test/helpers.js'
 
 const values = (count: number, from = 0): number[] => Array.from({ length: count }, (_, i) => from + i)
 
@@ -9,16 +9,6 @@ async function take<T>(consumer: { get(): Promise<T> }, count: number): Promise<
   const out: T[] = []
   for (let i = 0; i < count; i++) out.push(await consumer.get())
   return out
-}
-
-/** Runs one raw command against the test server. */
-async function raw(args: string[]): Promise<unknown> {
-  const client = await rawClient()
-  try {
-    return await client.sendCommand(args)
-  } finally {
-    client.destroy()
-  }
 }
 
 /** The ids of stream `key`, oldest first. */

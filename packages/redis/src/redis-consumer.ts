@@ -7,11 +7,14 @@ import {
   type SignalOptions,
 } from '@bigbuff/core'
 import {
+  AT_HAND,
+  type AtHand,
   closedMessage,
   type Deferred,
   deferred,
   handled,
   LinkQueue,
+  NOTHING_AT_HAND,
   noop,
   RingQueue,
   refuse,
@@ -20,6 +23,7 @@ import {
   watchAbort,
 } from '@bigbuff/internal'
 import { Connection, failedCommand } from './connection.js'
+import { Closable } from './internal/closable.js'
 import { parseNewRead, parseReadScript, type ReadResult, type StreamEntry } from './replies.js'
 import { CHECK_GAP, CREATE_GROUP, READ, RELEASE } from './scripts.js'
 import { compareIds } from './stream-id.js'
@@ -33,6 +37,8 @@ const MIN_CLAIM_INTERVAL = 10
 /** The idle time (ms, about ten years) `close()` gives the entries it hands back: claimable by anyone. */
 const RELEASED_IDLE = '315360000000'
 const NO_ENTRIES: readonly StreamEntry[] = []
+/** No acknowledgement of the range loops' commits has failed since the last one was reported. */
+const NO_ERROR: unique symbol = Symbol('no error')
 
 /** What a consumer needs from the stream that made it. */
 export interface ConsumerHost<T> {
@@ -90,7 +96,7 @@ const closedGet = (): Error => new ClosedError(closedMessage('get', 'consumer'))
  *   the one the read went past, and the gap is reported before the entries read after it.
  * - Replies are parsed into typed records by `replies.ts`.
  */
-export class RedisStreamConsumer<T> implements Consumer<T> {
+export class RedisStreamConsumer<T> extends Closable implements Consumer<T>, AtHand<T> {
   readonly #host: ConsumerHost<T>
   readonly #name: string
   readonly #instance: string
@@ -123,16 +129,26 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
   /** Bumped by rollback() so replies to reads sent before it are ignored. */
   #epoch = 0
 
-  #closed = false
-  readonly #done = deferred<void>()
   /** Settles with the last commit sent; close() waits for it. */
   #committing: Promise<void> | undefined
+  /** Ids committed by commitNow() (the range loops) whose XACK is not sent yet: one XACK for them all. */
+  #owed: string[] = []
+  #flushScheduled = false
+  readonly #flushOwed = (): void => {
+    this.#flushScheduled = false
+    this.#flush()
+  }
+  /** The error of a failed XACK of commitNow()'s ids, thrown by the next commitNow(). */
+  #ackError: unknown = NO_ERROR
+  /** Bumped when such an XACK fails: its ids went back to #unacked, so replies to commits sent before it no longer match. */
+  #ackFailures = 0
 
   /**
    * @param host - the stream's key, codec and shared connection.
    * @param settings - the validated consumer options.
    */
   constructor(host: ConsumerHost<T>, settings: ConsumerSettings) {
+    super()
     this.#host = host
     this.#name = settings.name
     this.#instance = settings.instance
@@ -158,16 +174,6 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     return this.#unacked.length
   }
 
-  /** True from the moment `close()` was called. */
-  get closed(): boolean {
-    return this.#closed
-  }
-
-  /** Resolves once the consumer has closed; the same promise every time; never rejects. */
-  get done(): Promise<void> {
-    return this.#done.promise
-  }
-
   /**
    * Resolves with the next value for this instance, waiting for one if needed.
    *
@@ -181,7 +187,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * @returns the decoded value.
    */
   get(options?: SignalOptions): Promise<T> {
-    const refused = refuse(options, 'get', this.#closed ? closedGet : undefined)
+    const refused = refuse(options, 'get', this.closed ? closedGet : undefined)
     if (refused !== undefined) return refused
     if (this.#waiters.length === 0 && this.#available()) {
       try {
@@ -205,7 +211,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    *   error when Redis cannot be reached (the entries stay pending; commit again).
    */
   commit(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError(closedMessage('commit', 'consumer')))
+    if (this.closed) return Promise.reject(new ClosedError(closedMessage('commit', 'consumer')))
     const count = this.#unacked.length
     if (count === 0) return Promise.reject(new NothingToCommitError())
     const args = new Array<string>(count + 3)
@@ -213,11 +219,15 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     args[1] = this.#host.key
     args[2] = this.#name
     for (let i = 0; i < count; i++) args[i + 3] = this.#unacked.at(i)!
+    this.#flush()
     const upTo = this.#base + count
     const epoch = this.#epoch
+    const failures = this.#ackFailures
     const committing = this.#host.shared.send(args).then(() => {
-      if (epoch !== this.#epoch) return
+      if (epoch !== this.#epoch || failures !== this.#ackFailures) return
       for (; this.#base < upTo; this.#base++) this.#unacked.shift()
+      // Everything the failed XACK held was in this one.
+      this.#ackError = NO_ERROR
     })
     this.#committing = committing.then(noop, noop)
     return committing
@@ -229,8 +239,12 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * @throws `NothingToRollbackError` when nothing is pending, `ClosedError` once closed.
    */
   rollback(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError(closedMessage('roll back', 'consumer')))
+    if (this.closed) return Promise.reject(new ClosedError(closedMessage('roll back', 'consumer')))
     if (this.#unacked.length === 0) return Promise.reject(new NothingToRollbackError())
+    // The commits of the range loops go out before the re-read, on the same connection: Redis
+    // acknowledges them first, so only what was not committed comes again.
+    this.#flush()
+    this.#ackError = NO_ERROR
     this.#epoch++
     this.#base += this.#unacked.length
     this.#unacked.clear()
@@ -247,20 +261,12 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
    * pending in Redis, handed back: the same instance id reads them first when reopened, and any other
    * instance of the name claims them at its next claim pass. Idempotent; resolves with `done`.
    */
-  close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true
-      this.#done.resolve(this.#close())
-    }
-    return this.#done.promise
+  override close(): Promise<void> {
+    return super.close()
   }
 
-  /** Same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close()
-  }
-
-  async #close(): Promise<void> {
+  protected override async closing(): Promise<void> {
+    this.#flush()
     for (const waiter of this.#waiters.drain()) {
       unwatchAbort(waiter)
       waiter.reject(closedGet())
@@ -274,6 +280,87 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
       .script(RELEASE, this.#host.key, [this.#name, this.#instance, RELEASED_IDLE])
       .catch(noop)
     this.#host.forget(this)
+  }
+
+  /**
+   * The synchronous side used by the range loops of `@bigbuff/consumer` (`range`, `iterate`,
+   * `rangeBatch`): the entries of the last read that `get()` has not returned yet, without a promise
+   * each, and a commit that does not wait for Redis.
+   */
+  get [AT_HAND](): AtHand<T> {
+    return this
+  }
+
+  /**
+   * @internal Takes the next entry of the last read when `get()` would resolve with it at once: no
+   * `get()` waiting, no `ConsumerBehindError` to report first, no failed `XACK` to retry, an entry
+   * that decodes.
+   */
+  take(): T | typeof NOTHING_AT_HAND {
+    // After a failed XACK the loop goes through get() and commit(), which acknowledges those entries again.
+    if (this.closed || this.#waiters.length > 0 || this.#behind !== undefined || this.#ackError !== NO_ERROR)
+      return NOTHING_AT_HAND
+    const entry = this.#batch[this.#at]
+    if (entry?.text === undefined) return NOTHING_AT_HAND
+    let value: T
+    try {
+      value = this.#host.codec.decode(entry.text)
+    } catch {
+      // get() decodes it again and rejects with the codec's error.
+      return NOTHING_AT_HAND
+    }
+    this.#at++
+    this.#unacked.push(entry.id)
+    return value
+  }
+
+  /**
+   * @internal `commit()` without waiting for Redis: what `get()` returned since the last commit is
+   * committed here (`pending` drops to 0) and acknowledged by one `XACK` for all such commits made
+   * before the loop yields, sent ahead of anything else this consumer sends.
+   * @throws `ClosedError` once closed, `NothingToCommitError` when nothing is pending, and the client's
+   *   error when the `XACK` of an earlier `commitNow()` failed (its entries are pending again).
+   */
+  commitNow(): void {
+    if (this.closed) throw new ClosedError(closedMessage('commit', 'consumer'))
+    const failed = this.#ackError
+    if (failed !== NO_ERROR) {
+      this.#ackError = NO_ERROR
+      throw failed
+    }
+    const count = this.#unacked.length
+    if (count === 0) throw new NothingToCommitError()
+    for (const id of this.#unacked) this.#owed.push(id)
+    this.#base += count
+    this.#unacked.clear()
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true
+      queueMicrotask(this.#flushOwed)
+    }
+  }
+
+  /**
+   * Sends the XACK of the ids commitNow() committed. Should it fail, they are pending again, ahead of
+   * what was read since (unless a rollback came first: it re-reads them from Redis).
+   */
+  #flush(): void {
+    const ids = this.#owed
+    if (ids.length === 0) return
+    this.#owed = []
+    const epoch = this.#epoch
+    const acked = this.#host.shared
+      .send(['XACK', this.#host.key, this.#name, ...ids])
+      .then(noop, (error: unknown) => {
+        if (epoch !== this.#epoch || this.closed) return
+        this.#ackFailures++
+        this.#ackError = error
+        const later = this.#unacked.toArray()
+        this.#unacked.clear()
+        for (const id of ids) this.#unacked.push(id)
+        for (const id of later) this.#unacked.push(id)
+        this.#base -= ids.length
+      })
+    this.#committing = acked
   }
 
   #available(): boolean {
@@ -296,7 +383,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
   }
 
   async #pump(): Promise<void> {
-    while (this.#waiters.length > 0 && !this.#closed) {
+    while (this.#waiters.length > 0 && !this.closed) {
       if (this.#available()) {
         const waiter = this.#waiters.shift()!
         unwatchAbort(waiter)
@@ -339,9 +426,11 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
 
   /** Reads the next batch into #batch, or waits until there may be one. */
   async #fetch(): Promise<void> {
+    // Redis must not re-deliver, to a history read or a claim pass, what a range loop committed.
+    this.#flush()
     const epoch = this.#epoch
     if (!this.#groupReady) await this.#ensureGroup()
-    if (this.#closed || epoch !== this.#epoch) return
+    if (this.closed || epoch !== this.#epoch) return
     const claimDue = this.#cursor === undefined && performance.now() >= this.#nextClaim
     let waitAfter: string | undefined
     try {
@@ -368,7 +457,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     const reply = parseReadScript(
       await this.#host.shared.script(READ, this.#host.key, this.#readArgs(claimDue)),
     )
-    if (this.#closed || epoch !== this.#epoch) return undefined
+    if (this.closed || epoch !== this.#epoch) return undefined
     this.#accept(reply, claimDue)
     return reply.kind === 'new' && reply.entries.length === 0 ? reply.lastId : undefined
   }
@@ -386,7 +475,7 @@ export class RedisStreamConsumer<T> implements Consumer<T> {
     )
     // Reported even when the entries are ignored: Redis has settled the gap, no later read finds it.
     if (reply.lost > 0) this.#behind = new ConsumerBehindError({ offset: reply.offset, behind: reply.lost })
-    if (this.#closed || epoch !== this.#epoch) return undefined
+    if (this.closed || epoch !== this.#epoch) return undefined
     if (reply.entries.length === 0) return this.#behind === undefined ? reply.lastId : undefined
     this.#batch = reply.entries
     this.#at = 0

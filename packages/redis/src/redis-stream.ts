@@ -4,7 +4,6 @@ import {
   assertIterable,
   assertOptions,
   assertPositiveInteger,
-  deferred,
   invalid,
   noop,
   signalOf,
@@ -13,6 +12,7 @@ import {
 import { RedisClient } from '@redis/client'
 import { assertCodec, encodeWith, jsonCodec } from './codec.js'
 import { Connection } from './connection.js'
+import { Closable } from './internal/closable.js'
 import { RedisStreamConsumer } from './redis-consumer.js'
 import { TRIM } from './scripts.js'
 import type { Codec, RedisConsumerOptions, RedisStreamOptions } from './types.js'
@@ -46,7 +46,7 @@ const DEFAULT_CLAIM_IDLE = 30_000
  * await stream.close()
  * ```
  */
-export class RedisStream<T> implements Producer<T> {
+export class RedisStream<T> extends Closable implements Producer<T> {
   readonly #key: string
   readonly #url: string
   readonly #codec: Codec<T>
@@ -55,8 +55,6 @@ export class RedisStream<T> implements Producer<T> {
   readonly #consumers = new Set<Consumer<T>>()
   readonly #timer: ReturnType<typeof setInterval> | undefined
   #trimming = false
-  #closed = false
-  readonly #done = deferred<void>()
 
   /**
    * Describes the stream; connects to Redis on first use, not here.
@@ -66,6 +64,7 @@ export class RedisStream<T> implements Producer<T> {
    *   not a positive integer or a negative or non-finite `trimInterval`.
    */
   constructor(options: RedisStreamOptions<T>) {
+    super()
     const action = 'create RedisStream'
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(invalid(action, 'options must be an object', options))
@@ -90,16 +89,6 @@ export class RedisStream<T> implements Producer<T> {
     }
   }
 
-  /** True from the moment `close()` was called. */
-  get closed(): boolean {
-    return this.#closed
-  }
-
-  /** Resolves once the stream and its consumers have closed; the same promise every time; never rejects. */
-  get done(): Promise<void> {
-    return this.#done.promise
-  }
-
   /**
    * Appends one value (`XADD`).
    * @param value - any value the codec accepts.
@@ -116,7 +105,7 @@ export class RedisStream<T> implements Producer<T> {
     try {
       const signal = signalOf(options, 'put')
       if (signal?.aborted) return Promise.reject(signal.reason)
-      if (this.#closed) return Promise.reject(new ClosedError('Cannot put: the stream is closed'))
+      if (this.closed) return Promise.reject(new ClosedError('Cannot put: the stream is closed'))
       return this.#shared.send(this.#xadd(encodeWith(this.#codec, value), true), signal).then(noop)
     } catch (error) {
       return Promise.reject(error)
@@ -140,7 +129,7 @@ export class RedisStream<T> implements Producer<T> {
       const signal = signalOf(options, 'putAll')
       assertIterable(values, 'putAll', 'values')
       if (signal?.aborted) return Promise.reject(signal.reason)
-      if (this.#closed) return Promise.reject(new ClosedError('Cannot put: the stream is closed'))
+      if (this.closed) return Promise.reject(new ClosedError('Cannot put: the stream is closed'))
       const texts: string[] = []
       for (const value of values) texts.push(encodeWith(this.#codec, value))
       if (texts.length === 0) return Promise.resolve()
@@ -186,7 +175,7 @@ export class RedisStream<T> implements Producer<T> {
       throw new TypeError(invalid(action, 'instance must be a non-empty string', instance))
     }
     assertDuration(claimIdle, action, 'claimIdle')
-    if (this.#closed) throw new ClosedError('Cannot open a consumer: the stream is closed')
+    if (this.closed) throw new ClosedError('Cannot open a consumer: the stream is closed')
     const consumer = new RedisStreamConsumer<T>(
       {
         key: this.#key,
@@ -234,20 +223,11 @@ export class RedisStream<T> implements Producer<T> {
    * Closes the stream: closes its consumers, stops the retention pass, lets commands already sent
    * finish, and disconnects. Values stay in Redis. Idempotent; resolves with `done`.
    */
-  close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true
-      this.#done.resolve(this.#close())
-    }
-    return this.#done.promise
+  override close(): Promise<void> {
+    return super.close()
   }
 
-  /** Same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close()
-  }
-
-  async #close(): Promise<void> {
+  protected override async closing(): Promise<void> {
     clearInterval(this.#timer)
     await Promise.all(Array.from(this.#consumers, (consumer) => consumer.close()))
     await this.#shared.close().catch(noop)
@@ -261,7 +241,7 @@ export class RedisStream<T> implements Producer<T> {
     try {
       const signal = signalOf(options, action)
       if (signal?.aborted) return Promise.reject(signal.reason)
-      if (this.#closed) return Promise.reject(new ClosedError(`Cannot ${action}: the stream is closed`))
+      if (this.closed) return Promise.reject(new ClosedError(`Cannot ${action}: the stream is closed`))
       return run(signal) as Promise<number>
     } catch (error) {
       return Promise.reject(error)
@@ -276,7 +256,7 @@ export class RedisStream<T> implements Producer<T> {
   }
 
   #autoTrim(): void {
-    if (this.#trimming || this.#closed) return
+    if (this.#trimming || this.closed) return
     this.#trimming = true
     const finish = (): void => {
       this.#trimming = false

@@ -79,3 +79,25 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+/** Sends one command on a fresh plain client and returns its reply. */
+export async function raw(args: string[], url = redisUrl): Promise<unknown> {
+  const client = await rawClient(url)
+  try {
+    return await client.sendCommand(args)
+  } finally {
+    client.destroy()
+  }
+}
+
+/** Resolves after `ms` real milliseconds (the tests talk to a real redis-server). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A promise and the function that resolves it. */
+export function gate(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void
+  const promise = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  return { promise, release }
+}

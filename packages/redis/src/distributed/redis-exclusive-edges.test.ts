@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { ClosedError } from '@bigbuff/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { rawClient, redisUrl, uniqueKey, until } from '../../test/helpers.js'
+import { gate, rawClient, redisUrl, sleep, uniqueKey, until } from '../../test/helpers.js'
 import { LeaseLostError } from './lease.js'
 import { RedisExclusive } from './redis-exclusive.js'
 import type { RedisExclusiveOptions } from './types.js'
@@ -29,14 +29,45 @@ async function pair(
   return [all[0]!, all[1]!]
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function gate(): { promise: Promise<void>; release: () => void } {
-  let release!: () => void
-  const promise = new Promise<void>((resolve) => {
-    release = resolve
+/**
+ * Starts a run of 'k' in `exclusive` that lasts until `release()`, and waits until it runs, so the
+ * next calls of 'k' queue behind it. `runs()` counts how often this run's work was started.
+ */
+async function occupy(
+  exclusive: RedisExclusive,
+  result?: unknown,
+): Promise<{ running: Promise<unknown>; release: () => void; runs: () => number }> {
+  const held = gate()
+  let runs = 0
+  const running = exclusive.call('k', async () => {
+    runs++
+    await held.promise
+    return result
   })
-  return { promise, release }
+  await until(() => runs === 1)
+  return { running, release: held.release, runs: () => runs }
+}
+
+/**
+ * Queues a call of 'k' in `a` behind a run there, then one in `b` with `work`, and ends the run:
+ * the next batch holds both callers and `b`, having joined it last, runs `work` for both. Handles
+ * to both calls are returned once the first run has ended.
+ */
+async function runInB(
+  [a, b]: [RedisExclusive, RedisExclusive],
+  work: () => unknown,
+): Promise<{ here: Promise<unknown>; elsewhere: Promise<unknown> }> {
+  const first = await occupy(a)
+  const elsewhere = a.call('k', () => 0)
+  await sleep(30)
+  const here = b.call('k', work)
+  // Both outcomes are checked by the caller once the run has ended; they must not go unhandled meanwhile.
+  here.catch(() => {})
+  elsewhere.catch(() => {})
+  await sleep(30)
+  first.release()
+  await first.running
+  return { here, elsewhere }
 }
 
 describe('RedisExclusive edge cases', () => {
@@ -104,14 +135,8 @@ describe('RedisExclusive edge cases', () => {
 
   it('close() withdraws callers queued behind a run in another object', async () => {
     const [a, b] = await pair()
-    const release = gate()
+    const first = await occupy(a, 'first')
     let runs = 0
-    const running = a.call('k', async () => {
-      runs++
-      await release.promise
-      return 'first'
-    })
-    await until(() => runs === 1)
     const queued = b.call('k', () => {
       runs++
       return 'second'
@@ -120,10 +145,11 @@ describe('RedisExclusive edge cases', () => {
     await sleep(50)
     await b.close()
     await check
-    release.release()
-    expect(await running).toBe('first')
+    first.release()
+    expect(await first.running).toBe('first')
     await sleep(50)
-    expect(runs).toBe(1)
+    expect(first.runs()).toBe(1)
+    expect(runs).toBe(0)
   })
 
   it('times a batch queued behind a run by its wait, announced when the run ends', async () => {
@@ -154,24 +180,13 @@ describe('RedisExclusive edge cases', () => {
   })
 
   it('rebuilds thrown non-errors and errors without a message elsewhere', async () => {
-    const [a, b] = await pair()
-    const release = gate()
-    let runs = 0
-    const running = a.call('k', async () => {
-      runs++
-      await release.promise
-    })
-    await until(() => runs === 1)
-    const elsewhere = a.call('k', () => 0)
-    await sleep(30)
-    const here = b.call('k', () => {
+    const { here, elsewhere } = await runInB(await pair(), () => {
       throw 'plain text'
     })
-    const checks = [expect(here).rejects.toBe('plain text'), elsewhere.catch((error: unknown) => error)]
-    await sleep(30)
-    release.release()
-    await running
-    const [, error] = await Promise.all(checks)
+    const [, error] = await Promise.all([
+      expect(here).rejects.toBe('plain text'),
+      elsewhere.catch((error: unknown) => error),
+    ])
     expect(error).toBeInstanceOf(Error)
     expect(error).toMatchObject({ name: 'Error', message: 'plain text' })
   })
@@ -182,33 +197,14 @@ describe('RedisExclusive edge cases', () => {
         value === 'unencodable' ? (1 as unknown as string) : JSON.stringify(value),
       decode: (text: string) => JSON.parse(text) as unknown,
     }
-    const [a, b] = await pair({ codec })
-    const release = gate()
-    let runs = 0
-    const running = a.call('k', async () => {
-      runs++
-      await release.promise
-    })
-    await until(() => runs === 1)
-    const elsewhere = a.call('k', () => 0)
-    await sleep(30)
-    const here = b.call('k', () => 'unencodable')
-    await sleep(30)
-    release.release()
-    await running
+    const { here, elsewhere } = await runInB(await pair({ codec }), () => 'unencodable')
     expect(await here).toBe('unencodable')
     await expect(elsewhere).rejects.toMatchObject({ name: 'TypeError' })
   })
 
   it('aborts the work in another object once every caller in every object left', async () => {
     const [a, b] = await pair()
-    const release = gate()
-    let runs = 0
-    const running = a.call('k', async () => {
-      runs++
-      await release.promise
-    })
-    await until(() => runs === 1)
+    const first = await occupy(a)
     const inA = new AbortController()
     const inB = new AbortController()
     const fromA = a.call('k', () => 'a', { signal: inA.signal })
@@ -225,8 +221,8 @@ describe('RedisExclusive edge cases', () => {
     )
     const checks = [expect(fromA).rejects.toBe('a left'), expect(fromB).rejects.toBe('b left')]
     await sleep(30)
-    release.release()
-    await running
+    first.release()
+    await first.running
     await until(() => seen !== undefined)
     inB.abort('b left')
     await sleep(50)

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { ClosedError } from '@bigbuff/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { rawClient, redisUrl, uniqueKey, until } from '../../test/helpers.js'
+import { gate, rawClient, redisUrl, sleep, uniqueKey, until } from '../../test/helpers.js'
 import { RedisExclusive } from './redis-exclusive.js'
 import type { RedisExclusiveOptions } from './types.js'
 
@@ -17,7 +17,25 @@ function open(options: Partial<RedisExclusiveOptions> = {}): RedisExclusive {
   return exclusive
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/**
+ * Two RedisExclusive objects of one namespace, connections warmed up, and a run of 'k' in `a` that
+ * resolves with `result` once released; returned 30 ms after it started, so later calls of 'k' queue.
+ */
+async function runningInA(result: unknown): Promise<{
+  a: RedisExclusive
+  b: RedisExclusive
+  running: Promise<unknown>
+  release: () => void
+}> {
+  const namespace = uniqueKey('ns')
+  const a = open({ namespace })
+  const b = open({ namespace })
+  await Promise.all([a.call('warm', () => 0), b.call('warm', () => 0)])
+  const held = gate()
+  const running = a.call('k', () => held.promise.then(() => result))
+  await sleep(30)
+  return { a, b, running, release: held.release }
+}
 
 describe('RedisExclusive in one process', () => {
   it('runs calls made together once and gives every caller the same value', async () => {
@@ -81,16 +99,7 @@ describe('RedisExclusive in one process', () => {
   })
 
   it('delivers a value and a rebuilt error to callers in another RedisExclusive of the namespace', async () => {
-    const namespace = uniqueKey('ns')
-    const a = open({ namespace })
-    const b = open({ namespace })
-    await Promise.all([a.call('warm', () => 0), b.call('warm', () => 0)])
-    let release!: () => void
-    const gate = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const running = a.call('k', () => gate.then(() => 1))
-    await sleep(30)
+    const { a, b, running, release } = await runningInA(1)
     const fromA = a.call('k', () => ({ from: 'a' }))
     const fromB = b.call('k', () => ({ from: 'b' }))
     await sleep(30)
@@ -106,16 +115,7 @@ describe('RedisExclusive in one process', () => {
   })
 
   it('rebuilds errors with name, message and code in other processes', async () => {
-    const namespace = uniqueKey('ns')
-    const a = open({ namespace })
-    const b = open({ namespace })
-    await Promise.all([a.call('warm', () => 0), b.call('warm', () => 0)])
-    let release!: () => void
-    const gate = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const running = a.call('k', () => gate)
-    await sleep(30)
+    const { a, b, running, release } = await runningInA(undefined)
     const fromA = a.call('k', () => 0)
     await sleep(20)
     const fromB = b.call('k', () => {

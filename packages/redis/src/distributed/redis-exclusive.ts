@@ -13,6 +13,7 @@ import {
 } from '@bigbuff/internal'
 import { assertCodec, jsonCodec } from '../codec.js'
 import { Connection } from '../connection.js'
+import { Closable } from '../internal/closable.js'
 import { assertUrl } from '../redis-stream.js'
 import type { Codec } from '../types.js'
 import { FINISH, JOIN, LEAVE, RELEASE, RENEW, STEP } from './exclusive-scripts.js'
@@ -108,7 +109,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
  * await exclusive.close()
  * ```
  */
-export class RedisExclusive {
+export class RedisExclusive extends Closable {
   readonly #pid = crypto.randomUUID()
   readonly #prefix: string
   readonly #channel: string
@@ -126,8 +127,6 @@ export class RedisExclusive {
   readonly #batches = new Map<string, LocalBatch>()
   /** 'run' messages for this process that arrived before its JOIN reply named the batch. */
   readonly #early = new Map<string, string>()
-  readonly #done = deferred<void>()
-  #closed = false
 
   /**
    * Describes the object; connects to Redis on first use, not here.
@@ -138,6 +137,7 @@ export class RedisExclusive {
    *   not a positive finite number.
    */
   constructor(options: RedisExclusiveOptions) {
+    super()
     const action = 'create RedisExclusive'
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(invalid(action, 'options must be an object', options))
@@ -164,16 +164,6 @@ export class RedisExclusive {
       (message) => this.#message(message),
       (error) => this.#lost(error),
     )
-  }
-
-  /** Whether `close()` was called. */
-  get closed(): boolean {
-    return this.#closed
-  }
-
-  /** Resolves once `close()` has finished; never rejects. */
-  get done(): Promise<void> {
-    return this.#done.promise
   }
 
   /**
@@ -203,7 +193,7 @@ export class RedisExclusive {
       return Promise.reject(error)
     }
     if (signal?.aborted) return Promise.reject(signal.reason)
-    if (this.#closed) return Promise.reject(new ClosedError(`Cannot ${CALL}: the RedisExclusive is closed`))
+    if (this.closed) return Promise.reject(new ClosedError(`Cannot ${CALL}: the RedisExclusive is closed`))
     const settle = deferred<T>()
     const caller: Caller = {
       awaiting: true,
@@ -235,7 +225,7 @@ export class RedisExclusive {
     assertOptions(options, START)
     const wait = duration(options?.wait, START, 'wait')
     const rate = duration(options?.rateLimit, START, 'rateLimit')
-    if (this.#closed) throw new ClosedError(`Cannot ${START}: the RedisExclusive is closed`)
+    if (this.closed) throw new ClosedError(`Cannot ${START}: the RedisExclusive is closed`)
     const caller: Caller = {
       awaiting: false,
       resolve: noop,
@@ -255,20 +245,11 @@ export class RedisExclusive {
    * other processes that have callers in them (their `context.signal` aborts here), and
    * disconnects. Idempotent.
    */
-  close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true
-      this.#done.resolve(this.#close())
-    }
-    return this.#done.promise
+  override close(): Promise<void> {
+    return super.close()
   }
 
-  /** Same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close()
-  }
-
-  async #close(): Promise<void> {
+  protected override async closing(): Promise<void> {
     const closed = (): ClosedError =>
       new ClosedError(`Cannot ${CALL}: the RedisExclusive was closed while waiting`)
     const work: Promise<unknown>[] = []
@@ -357,7 +338,7 @@ export class RedisExclusive {
     }
     this.#inflight.delete(pending)
     const id = String(reply[0])
-    if (this.#closed) {
+    if (this.closed) {
       // Closed while the join was on its way: withdraw it (the callers were rejected by close()).
       const withdraw =
         reply[2] === 'run' && reply[3] === this.#pid
@@ -474,7 +455,7 @@ export class RedisExclusive {
         batch.timer = undefined
         this.#script(STEP, batch.key, [batch.id]).then(
           (state) => {
-            if (!this.#closed && this.#batches.has(batchName(batch.key, batch.id)))
+            if (!this.closed && this.#batches.has(batchName(batch.key, batch.id)))
               this.#state(batch, state as unknown[])
           },
           (error) => this.#fail(batch, error),
@@ -512,7 +493,7 @@ export class RedisExclusive {
   // --- runs --------------------------------------------------------------------------------------
 
   #run(batch: LocalBatch, token: string): void {
-    if (batch.run || this.#closed) return
+    if (batch.run || this.closed) return
     this.#clearTimer(batch)
     const controller = new AbortController()
     const lease = new Lease(

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { ClosedError } from '@bigbuff/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { rawClient, redisUrl, uniqueKey, until } from '../../test/helpers.js'
+import { raw, redisUrl, sleep, uniqueKey, until } from '../../test/helpers.js'
 import { type RedisServer, startRedis } from '../../test/redis-server.js'
 import { RedisWorkers } from '../index.js'
 
@@ -19,23 +19,12 @@ function open(name: string, lease = 2000, url = redisUrl): RedisWorkers {
   return workers
 }
 
-async function raw(args: string[], url = redisUrl): Promise<unknown> {
-  const client = await rawClient(url)
-  try {
-    return await client.sendCommand(args)
-  } finally {
-    client.destroy()
-  }
-}
-
 /** A Redis of the test's own, so pausing it does not slow down the other test files. */
 async function privateRedis(): Promise<string> {
   const server = await startRedis()
   servers.push(server)
   return server.url
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A job that runs until `finish()`; `runs` counts how often it was started. */
 function held<T>(value: T) {

@@ -2,7 +2,7 @@
 import { ClosedError } from '@bigbuff/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Bundle, bundleEntry, type Child, spawnChild } from '../../test/child-runner.js'
-import { rawClient, redisUrl, uniqueKey, until } from '../../test/helpers.js'
+import { raw, redisUrl, sleep, uniqueKey, until } from '../../test/helpers.js'
 import { type RedisServer, startRedis } from '../../test/redis-server.js'
 import { RedisWorkers } from '../index.js'
 import { LeaseLostError } from './lease.js'
@@ -22,17 +22,6 @@ function open(name = uniqueKey('workers'), lease = 2000, url = redisUrl): RedisW
   opened.push(workers)
   return workers
 }
-
-async function raw(args: string[], url = redisUrl): Promise<unknown> {
-  const client = await rawClient(url)
-  try {
-    return await client.sendCommand(args)
-  } finally {
-    client.destroy()
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 interface ChildEvent {
   readonly ready?: boolean

@@ -4,7 +4,6 @@ import {
   assertFunction,
   assertPositiveInteger,
   closedMessage,
-  deferred,
   handled,
   invalid,
   LinkQueue,
@@ -18,6 +17,7 @@ import {
   watchAbort,
 } from '@bigbuff/internal'
 import { Connection } from '../connection.js'
+import { Closable } from '../internal/closable.js'
 import { assertUrl } from '../redis-stream.js'
 import { Lease } from './lease.js'
 import { type LuaScript, runLua } from './lua.js'
@@ -92,7 +92,7 @@ let abandon: (owner: RedisWorkers, job: Job, reason: unknown) => void
  * await workers.close()
  * ```
  */
-export class RedisWorkers {
+export class RedisWorkers extends Closable {
   readonly #pid: string
   readonly #prefix: string
   readonly #lease: number
@@ -107,8 +107,6 @@ export class RedisWorkers {
   #heartbeat: ReturnType<typeof setTimeout> | undefined
   #polling: Promise<void> | undefined
   #pollAgain = false
-  readonly #done = deferred<void>()
-  #closed = false
 
   /**
    * Describes the object; connects to Redis on first use, not here.
@@ -118,6 +116,7 @@ export class RedisWorkers {
    *   `TypeError`/`RangeError` for a `lease` that is not a positive finite number.
    */
   constructor(options: RedisWorkersOptions) {
+    super()
     const action = 'create RedisWorkers'
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(invalid(action, 'options must be an object', options))
@@ -152,16 +151,6 @@ export class RedisWorkers {
     return this.#queue.length
   }
 
-  /** Whether `close()` was called. */
-  get closed(): boolean {
-    return this.#closed
-  }
-
-  /** Resolves once `close()` has finished; never rejects. */
-  get done(): Promise<void> {
-    return this.#done.promise
-  }
-
   /**
    * Queues `work` behind every job of the name queued before it, in any process, and resolves with
    * its result once it has run with a permit.
@@ -182,7 +171,7 @@ export class RedisWorkers {
     } catch (error) {
       return Promise.reject(error)
     }
-    const refused = refuse(options, CALL, this.#closed ? () => this.#closedError(CALL) : undefined)
+    const refused = refuse(options, CALL, this.closed ? () => this.#closedError(CALL) : undefined)
     if (refused !== undefined) return refused
     return new Promise<unknown>((resolve, reject) => {
       const id = `${this.#pid}|${++this.#sequence}`
@@ -212,20 +201,11 @@ export class RedisWorkers {
    * signals of its running jobs, releases their permits once they settled, and disconnects.
    * Idempotent; resolves with `done`.
    */
-  close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true
-      this.#done.resolve(this.#close())
-    }
-    return this.#done.promise
+  override close(): Promise<void> {
+    return super.close()
   }
 
-  /** Same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close()
-  }
-
-  async #close(): Promise<void> {
+  protected override async closing(): Promise<void> {
     this.#stopHeartbeat()
     const queued = this.#queue.drain()
     this.#queued.clear()
@@ -387,10 +367,10 @@ export class RedisWorkers {
   }
 
   #startHeartbeat(): void {
-    if (this.#heartbeat !== undefined || this.#queue.length === 0 || this.#closed) return
+    if (this.#heartbeat !== undefined || this.#queue.length === 0 || this.closed) return
     const beat = (): void => {
       this.#heartbeat = undefined
-      if (this.#queue.length === 0 || this.#closed) return
+      if (this.#queue.length === 0 || this.closed) return
       this.#poll()
       this.#heartbeat = realSetTimeout(beat, this.#lease / 3)
       unrefTimer(this.#heartbeat)
