@@ -6,6 +6,7 @@ import {
   NOTHING_AT_HAND,
   pause,
   rollbackQuietly,
+  settleHand,
   signalOf,
 } from '@bigbuff/internal'
 import { assertConsumer } from './internal/assert-consumer.js'
@@ -108,9 +109,18 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
     if (this.#busy !== undefined) return this.#after(() => this.return())
     if (this.#finished) return Promise.resolve(DONE)
     this.#finish()
-    if (!this.#holding) return Promise.resolve(DONE)
+    const holding = this.#holding
+    const settle = this.#hand?.settle !== undefined
+    if (!holding && !settle) return Promise.resolve(DONE)
     this.#holding = false
-    return this.#wait(rollbackQuietly(this.#consumer).then(() => DONE))
+    const rolledBack = holding ? rollbackQuietly(this.#consumer) : Promise.resolve()
+    return this.#wait(settle ? rolledBack.then(() => this.#settled()) : rolledBack.then(() => DONE))
+  }
+
+  /** Resolves `DONE` once the commits made through the fast path are confirmed (see `settleHand`). */
+  async #settled(): Promise<IteratorReturnResult<undefined>> {
+    await settleHand(this.#hand, this.#consumer)
+    return DONE
   }
 
   /** The turn of a call that has to wait: commit through the promise API, check the signal, get(). */
@@ -131,7 +141,7 @@ class ConsumerIterator<T> implements AsyncIterableIterator<T> {
     } catch (error) {
       if (isClosedError(error) && !(signal?.aborted && error === signal.reason)) {
         this.#finish()
-        return DONE
+        return this.#settled()
       }
       return this.#fail(error)
     }

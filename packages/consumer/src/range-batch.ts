@@ -11,6 +11,7 @@ import {
   NOTHING_AT_HAND,
   pause,
   rollbackQuietly,
+  settleHand,
   signalOf,
   unwatchAbort,
   Waiter,
@@ -119,7 +120,8 @@ async function loop<T>(
       if (batch.length === 0) batch.push(await consumer.get(options))
       if (batch.length < maxSize) closed = await gather(consumer, batch, maxSize, maxWait, signal)
     } catch (error) {
-      if (batch.length === 0 && isClosedError(error) && !(signal?.aborted && error === signal.reason)) return
+      if (batch.length === 0 && isClosedError(error) && !(signal?.aborted && error === signal.reason))
+        return settleHand(hand, consumer)
       await rollbackQuietly(consumer)
       throw error
     }
@@ -128,7 +130,7 @@ async function loop<T>(
       if (isObjectLike(result)) result = await result
       if (hand === undefined) await consumer.commit()
       else hand.commitNow()
-      if (result === false || closed) return
+      if (result === false || closed) return await settleHand(hand, consumer)
     } catch (error) {
       await rollbackQuietly(consumer)
       throw error

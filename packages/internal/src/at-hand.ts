@@ -24,6 +24,12 @@ export interface AtHand<T> {
   take(): T | typeof NOTHING_AT_HAND
   /** Does what `commit()` does, synchronously: throws what `commit()` would reject with. */
   commitNow(): void
+  /**
+   * For a consumer whose commits reach a server after `commitNow()` returned (Redis): settles once
+   * every commit made so far is done, rejecting with what `commit()` would have rejected with. The
+   * loops await it before they resolve, so a loop that finished has had its commits confirmed.
+   */
+  settle?(): Promise<void>
 }
 
 /** The {@link AtHand} side of `consumer`, or `undefined` when it has none. */

@@ -226,4 +226,23 @@ describe('rangeLoop() over a consumer with values at hand', () => {
     ).rejects.toBe('stop')
     expect(consumer.committed).toBe(2)
   })
+
+  it('resolves only after settle() where the consumer has one; a rejected settle rolls back and rejects', async () => {
+    const settled = atHandSource(2)
+    const settle = vi.fn(async () => {
+      settled.log.push('settle')
+    })
+    Object.assign(settled[AT_HAND], { settle })
+    await rangeLoop(settled, () => {}, undefined)
+    expect(settled.log).toEqual(['commit 1', 'commit 2', 'get', 'settle'])
+    const refused = atHandSource(2)
+    const failure = new Error('XACK refused')
+    Object.assign(refused[AT_HAND], {
+      settle: async () => {
+        throw failure
+      },
+    })
+    await expect(rangeLoop(refused, (value) => value !== 0, undefined)).rejects.toBe(failure)
+    expect(refused.log).toEqual(['commit 1', 'rollback'])
+  })
 })

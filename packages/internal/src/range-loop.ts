@@ -1,4 +1,4 @@
-import { atHand, NOTHING_AT_HAND } from './at-hand.js'
+import { type AtHand, atHand, NOTHING_AT_HAND } from './at-hand.js'
 import { pause } from './macrotask.js'
 
 /** The part of a `Consumer` a range loop uses (structural, so this package needs no core import). */
@@ -46,7 +46,7 @@ export async function rangeLoop<T>(
           await rollbackQuietly(consumer)
           throw error
         }
-        if (result === false || caughtUp?.()) return
+        if (result === false || caughtUp?.()) return settleHand(hand, consumer)
       }
     }
     let value: T
@@ -54,7 +54,8 @@ export async function rangeLoop<T>(
       if (signal?.aborted) throw signal.reason
       value = await consumer.get(options)
     } catch (error) {
-      if (isClosedError(error) && !(signal?.aborted && error === signal.reason)) return
+      if (isClosedError(error) && !(signal?.aborted && error === signal.reason))
+        return settleHand(hand, consumer)
       await rollbackQuietly(consumer)
       throw error
     }
@@ -62,12 +63,29 @@ export async function rangeLoop<T>(
       let result = fn(value, index++)
       if (isObjectLike(result)) result = await result
       await consumer.commit()
-      if (result === false) return
+      if (result === false) return settleHand(hand, consumer)
     } catch (error) {
       await rollbackQuietly(consumer)
       throw error
     }
-    if (caughtUp?.()) return
+    if (caughtUp?.()) return settleHand(hand, consumer)
+  }
+}
+
+/**
+ * Awaits `hand.settle()` where the consumer has one (its commits reach a server after `commitNow()`
+ * returned); should it reject, rolls back what is pending and rethrows, as a failed `commit()` does.
+ */
+export async function settleHand(
+  hand: AtHand<unknown> | undefined,
+  consumer: Pick<RangeSource<unknown>, 'rollback'>,
+): Promise<void> {
+  if (hand?.settle === undefined) return
+  try {
+    await hand.settle()
+  } catch (error) {
+    await rollbackQuietly(consumer)
+    throw error
   }
 }
 

@@ -48,7 +48,8 @@ describe('RedisStream consumer: the fast path of the range loops', () => {
     expect(calls.get).toHaveBeenCalledTimes(1)
     expect(calls.commit).toHaveBeenCalledTimes(1)
     expect(consumer.pending).toBe(0)
-    await until(async () => (await pendingInRedis(keyOf(stream), 'c')) === 0)
+    // range() resolved once Redis had answered the XACK of its fast-path commits.
+    expect(await pendingInRedis(keyOf(stream), 'c')).toBe(0)
     await stream.put(50)
     expect(await consumer.get()).toBe(50)
   })
@@ -239,6 +240,26 @@ describe('RedisStream consumer: the fast path when an XACK fails', () => {
     side.commitNow()
     await consumer.close()
     // close() sent the last commit before handing back what was left: nothing is.
+    expect(await pendingInRedis('fast-path', 'n', url)).toBe(0)
+  })
+
+  it('a loop resolves only once its XACKs are answered: one refused makes it reject, and its entries come again', async () => {
+    const { url, consumer } = await readOne()
+    await consumer.commit()
+    await raw(['ACL', 'SETUSER', 'default', '-xack'], url)
+    const seen: number[] = []
+    await expect(
+      range(consumer, (value) => {
+        seen.push(value)
+        return value !== 3
+      }),
+    ).rejects.toThrow(/NOPERM/)
+    expect(seen).toEqual([2, 3])
+    expect(await pendingInRedis('fast-path', 'n', url)).toBe(3)
+    await raw(['ACL', 'SETUSER', 'default', '+xack'], url)
+    // Rolled back: the entries whose XACK was refused are read again, in order, then the rest.
+    expect(await take(consumer, 3)).toEqual([2, 3, 4])
+    await consumer.commit()
     expect(await pendingInRedis('fast-path', 'n', url)).toBe(0)
   })
 

@@ -340,6 +340,20 @@ export class RedisStreamConsumer<T> extends Closable implements Consumer<T>, AtH
   }
 
   /**
+   * @internal Settles once the `XACK`s of every `commitNow()` so far are answered: the range loops
+   * await it before they resolve. Rejects with the client's error when one failed (its entries are
+   * pending again, and the loop rolls back).
+   */
+  async settle(): Promise<void> {
+    this.#flush()
+    await this.#committing
+    const failed = this.#ackError
+    if (failed === NO_ERROR) return
+    this.#ackError = NO_ERROR
+    throw failed
+  }
+
+  /**
    * Sends the XACK of the ids commitNow() committed. Should it fail, they are pending again, ahead of
    * what was read since (unless a rollback came first: it re-reads them from Redis).
    */
