@@ -115,8 +115,11 @@ export class Workers {
   }
 }
 
-/** The resolve function of the promise being created, handed from {@link capture} to its {@link Job}. */
-let captured: (value: unknown) => void
+/**
+ * The resolve function of the promise being created, handed from {@link capture} to its {@link Job},
+ * which clears it so the module never holds on to a settled promise (and its value).
+ */
+let captured: ((value: unknown) => void) | undefined
 
 /** The one executor of every job's promise: a module function, so a call allocates no closure for it. */
 function capture(resolve: (value: unknown) => void): void {
@@ -138,7 +141,8 @@ class Job extends Waiter {
     super()
     this.fn = fn
     this.pool = pool
-    this.resolve = captured
+    this.resolve = captured as (value: unknown) => void
+    captured = undefined
   }
 
   /**
