@@ -88,7 +88,7 @@ export class Exclusive<K = unknown> {
   call<T>(key: K, work: Work<T>, options?: ExclusiveCallOptions): Promise<T> {
     // The common call, without options, needs only its work checked.
     if (options === undefined && typeof work === 'function') {
-      return this.#state(key).join(work, 0, 0).await(undefined) as Promise<T>
+      return (this.#keys.get(key) ?? this.#add(key)).joinPlain(work) as Promise<T>
     }
     let wait: number
     let rateLimit: number
@@ -129,8 +129,12 @@ export class Exclusive<K = unknown> {
   }
 
   #state(key: K): KeyState<K> {
-    let state = this.#keys.get(key)
-    if (state === undefined) this.#keys.set(key, (state = new KeyState(key, this.#keys, this.#onError)))
+    return this.#keys.get(key) ?? this.#add(key)
+  }
+
+  #add(key: K): KeyState<K> {
+    const state = new KeyState(key, this.#keys, this.#onError)
+    this.#keys.set(key, state)
     return state
   }
 }

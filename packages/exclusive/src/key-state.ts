@@ -48,6 +48,14 @@ export class KeyState<K> {
     return batch
   }
 
+  /**
+   * {@link KeyState.join} and {@link Batch.await} for the common call: no options, so no wait, no
+   * rate limit and no signal. Returns the promise every such caller of the batch shares.
+   */
+  joinPlain(work: Work<unknown>): Promise<unknown> {
+    return (this.#open ?? this.join(work, 0, 0)).addPlain(work)
+  }
+
   /** Drops the open batch: every caller left before it started. */
   cancel(): void {
     this.#open = undefined
@@ -187,14 +195,28 @@ export class Batch {
     }
   }
 
+  /** A caller without options joins: `supply(work, 0, 0)` and `await(undefined)` in one step. */
+  addPlain(work: Work<unknown>): Promise<unknown> {
+    this.#work = work
+    this.#rateLimit = 0
+    if (!this.#scheduled) this.#wait = 0
+    this.#plain++
+    return this.#shared ?? this.#share()
+  }
+
+  /** The promise callers without a signal share, made by the first of them. */
+  #share(): Promise<unknown> {
+    return (this.#shared = new Promise((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    }))
+  }
+
   /** Adds a caller and returns the promise of its result. */
   await(signal: AbortSignal | undefined): Promise<unknown> {
     if (signal === undefined) {
       this.#plain++
-      return (this.#shared ??= new Promise((resolve, reject) => {
-        this.#resolve = resolve
-        this.#reject = reject
-      }))
+      return this.#shared ?? this.#share()
     }
     const callers = (this.#callers ??= new LinkQueue())
     return new Promise((resolve, reject) => {

@@ -115,24 +115,67 @@ export class Workers {
   }
 }
 
-/** One queued job: a {@link Waiter}, so it is its own queue node and shares its signal's one listener. */
+/**
+ * The resolve function of the promise being created, handed from {@link capture} to its {@link Job},
+ * which clears it so the module never holds on to a settled promise (and its value).
+ */
+let captured: ((value: unknown) => void) | undefined
+
+/** The one executor of every job's promise: a module function, so a call allocates no closure for it. */
+function capture(resolve: (value: unknown) => void): void {
+  captured = resolve
+}
+
+/**
+ * One queued `call()`: a {@link Waiter}, so it is its own queue node and shares its signal's one
+ * listener. It keeps no field for the signal: while queued, the signal is its watch's.
+ */
 class Job extends Waiter {
   readonly fn: Function
-  readonly args: unknown[] | undefined
-  readonly signal: AbortSignal | undefined
-  readonly #pool: Pool
-  resolve!: (value: unknown) => void
+  readonly pool: Pool
+  /** Settles the caller's promise; given a rejected promise, rejects it. */
+  readonly resolve: (value: unknown) => void
 
-  constructor(fn: Function, args: unknown[] | undefined, signal: AbortSignal | undefined, pool: Pool) {
+  /** Takes the resolve function {@link capture} just received. */
+  constructor(fn: Function, pool: Pool) {
     super()
     this.fn = fn
-    this.args = args
-    this.signal = signal
-    this.#pool = pool
+    this.pool = pool
+    this.resolve = captured as (value: unknown) => void
+    captured = undefined
   }
 
+  /**
+   * Leaves its signal's watch and calls the work (the job has left the queue): with that signal,
+   * or with a context whose signal never aborts.
+   */
+  run(): unknown {
+    const fn = this.fn
+    const watch = this.watch
+    if (watch === undefined) return fn(new QuietContext())
+    const signal = watch.signal
+    unwatchAbort(this)
+    return fn({ signal })
+  }
+
+  /** Its signal aborted while it was queued. */
   aborted(reason: unknown): void {
-    this.#pool.cancel(this, reason)
+    this.pool.cancel(this, reason)
+  }
+}
+
+/** A call of a `wrap()` function: the function receives the wrapper's arguments. */
+class ArgsJob extends Job {
+  readonly args: unknown[]
+
+  constructor(fn: Function, pool: Pool, args: unknown[]) {
+    super(fn, pool)
+    this.args = args
+  }
+
+  override run(): unknown {
+    const fn = this.fn
+    return fn(...this.args)
   }
 }
 
@@ -165,10 +208,8 @@ class Pool {
     args: unknown[] | undefined,
     signal: AbortSignal | undefined,
   ): Promise<T> {
-    const job = new Job(fn, args, signal, this)
-    const promise = new Promise<T>((resolve) => {
-      job.resolve = resolve as (value: unknown) => void
-    })
+    const promise = new Promise<unknown>(capture) as Promise<T>
+    const job = args === undefined ? new Job(fn, this) : new ArgsJob(fn, this, args)
     this.#target = count
     this.#queue.push(job)
     watchAbort(job, signal)
@@ -199,11 +240,9 @@ class Pool {
 
   #start(job: Job): void {
     this.running++
-    unwatchAbort(job)
-    const { fn, args, signal } = job
     let result: Promise<unknown>
     try {
-      result = Promise.resolve(args ? fn(...args) : fn(signal ? { signal } : new QuietContext()))
+      result = Promise.resolve(job.run())
     } catch (error) {
       result = Promise.reject(error)
     }
