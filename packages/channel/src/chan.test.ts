@@ -330,6 +330,31 @@ describe('Chan cancellation', () => {
 })
 
 describe('Chan and one shared signal', () => {
+  it('a send or receive settled from the middle of a signal group leaves it; abort rejects the others', async () => {
+    const first = new Chan<number>()
+    const second = new Chan<number>()
+    const controller = new AbortController()
+    const { signal } = controller
+    const a = first.receive({ signal })
+    const b = second.receive({ signal })
+    const c = first.receive({ signal })
+    const third = new Chan<number>()
+    const d = third.send(5, { signal })
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1)
+    expect(second.trySend(2)).toBe(true)
+    await expect(b).resolves.toBe(2)
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1)
+    const reason = new Error('stop')
+    controller.abort(reason)
+    await expect(a).rejects.toBe(reason)
+    await expect(c).rejects.toBe(reason)
+    await expect(d).rejects.toBe(reason)
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0)
+    expect(third.tryReceive()).toEqual({ state: 'empty' })
+    expect(first.trySend(4)).toBe(false)
+    expect(first.tryReceive()).toEqual({ state: 'empty' })
+  })
+
   it('10,000 receive() and send() waiting on one signal add one abort listener and print no warning', async () => {
     const receiving = new Chan<number>()
     await expectOneListenerPerSignal((signal) => receiving.receive({ signal }))

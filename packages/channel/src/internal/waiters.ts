@@ -4,7 +4,7 @@ import {
   type Linked,
   type LinkQueue,
   unwatchAbort,
-  Waiter,
+  type Waiter,
   watchAbort,
 } from '@bigbuff/internal'
 
@@ -61,8 +61,24 @@ export function waitToSend<T>(
   })
 }
 
+/*
+ * PendingReceive and PendingSend are the waiters of every hand-over that cannot complete at once,
+ * one per parked send or receive. They are Waiters (parked in the channel's LinkQueue, registered
+ * with their signal through watchAbort), but implement Waiter instead of extending it: V8 does not
+ * inline a super() call into a derived constructor, and that call cost unbuffered hand-overs 10-25%
+ * of their time (ping-pong 0.75x, same-process A/B). `implements Waiter` makes the compiler check
+ * that they carry every field of the base.
+ */
+
 /** A waiting `receive()` (`iterate` false) or iterator `next()` (`iterate` true). */
-export class PendingReceive<T> extends Waiter implements ReceiveWaiter<T> {
+export class PendingReceive<T> implements Waiter, ReceiveWaiter<T> {
+  // Waiter's fields, declared here rather than inherited (see the note above).
+  prev: Linked | undefined = undefined
+  next: Linked | undefined = undefined
+  linked = false
+  watch: Waiter['watch'] = undefined
+  watchPrev: Waiter | undefined = undefined
+  watchNext: Waiter | undefined = undefined
   readonly #queue: LinkQueue<ReceiveWaiter<T>>
   readonly #resolve: (value: never) => void
   readonly #reject: (reason: unknown) => void
@@ -75,7 +91,6 @@ export class PendingReceive<T> extends Waiter implements ReceiveWaiter<T> {
     signal: AbortSignal | undefined,
     iterate: boolean,
   ) {
-    super()
     this.#queue = queue
     this.#resolve = resolve
     this.#reject = reject
@@ -100,7 +115,14 @@ export class PendingReceive<T> extends Waiter implements ReceiveWaiter<T> {
 }
 
 /** A waiting `send()`. */
-export class PendingSend<T> extends Waiter implements SendWaiter<T> {
+export class PendingSend<T> implements Waiter, SendWaiter<T> {
+  // Waiter's fields, declared here rather than inherited (see the note above).
+  prev: Linked | undefined = undefined
+  next: Linked | undefined = undefined
+  linked = false
+  watch: Waiter['watch'] = undefined
+  watchPrev: Waiter | undefined = undefined
+  watchNext: Waiter | undefined = undefined
   readonly value: T
   readonly #queue: LinkQueue<SendWaiter<T>>
   readonly #resolve: () => void
@@ -113,7 +135,6 @@ export class PendingSend<T> extends Waiter implements SendWaiter<T> {
     reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
   ) {
-    super()
     this.value = value
     this.#queue = queue
     this.#resolve = resolve
