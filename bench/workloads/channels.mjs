@@ -307,7 +307,7 @@ export function scenarios({ quick }) {
       ops: trips,
       ours: 'Chan',
       impls: impls([...chans, 'queueable'], (a) => pingPong(a, trips)),
-      targets: [{ vs: 'async-channel', atLeast: 1.2, label: 'unbuffered ping-pong ≥ 1.2× async-channel' }],
+      targets: [{ vs: 'async-channel', atLeast: 1.3, label: 'unbuffered ping-pong ≥ 1.3× async-channel' }],
     },
     {
       id: 'select',

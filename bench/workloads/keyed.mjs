@@ -104,7 +104,14 @@ export function scenarios({ quick }) {
       ours: 'Exclusive.call',
       impls: impls(calls),
       runs,
-      targets: [target('all at once')],
+      targets: [
+        target('all at once'),
+        {
+          vs: 'p-memoize (cache: false)',
+          atLeast: 1,
+          label: 'Exclusive ≥ 1.0× p-memoize (cache: false), all at once',
+        },
+      ],
     },
     {
       id: 'waves',
