@@ -13,6 +13,7 @@ describe('LinkQueue', () => {
     const queue = new LinkQueue<Item>()
     for (const id of [1, 2, 3]) queue.push(item(id))
     expect(queue.length).toBe(3)
+    expect(queue.peek()?.id).toBe(1)
     expect(queue.shift()?.id).toBe(1)
     expect(queue.shift()?.id).toBe(2)
     expect(queue.shift()?.id).toBe(3)

@@ -38,6 +38,21 @@ describe('pause()', () => {
     expect(callsUntilTurn(module, module.SLICE_OPERATIONS * 2)).toBe(module.SLICE_OPERATIONS - 1)
   })
 
+  it('resolveSoon() resolves with the value now, or only after the turn the event loop is due', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] })
+    const module = await load()
+    expect(await module.resolveSoon('now')).toBe('now')
+    callsUntilTurn(module, module.SLICE_OPERATIONS)
+    const turn = module.pause() as Promise<void>
+    let turned = false
+    void turn.then(() => {
+      turned = true
+    })
+    const later = module.resolveSoon('later')
+    expect(await later).toBe('later')
+    expect(turned).toBe(true)
+  })
+
   it('pause() asks for a turn once a slice of SLICE_MS has passed', async () => {
     vi.useFakeTimers({ toFake: ['performance', 'Date'] })
     const module = await load()
