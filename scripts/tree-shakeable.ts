@@ -26,8 +26,11 @@ import type { Plugin } from 'esbuild'
  * What is wrapped: a class at column 0 (it ends at the next line that is just `}`, the
  * formatter's layout) with a computed member key other than `Symbol.iterator`/`Symbol.asyncIterator`
  * (which every bundler knows), or followed (blank lines aside) by one-line statements
- * `something(Name.prototype, …)` / `something(Name, …)`, which move into the wrapper with it.
- * Classes with a `static {}` block are left alone: such a block may do work other code relies on.
+ * `something(Name.prototype, …)` / `something(Name, …)`, which move into the wrapper with it, or
+ * with a `static {}` block, which every bundler keeps as a side effect. A static block is thereby
+ * dropped with its class when the class is unused, so it may only prepare what the class's own
+ * instances use (a prototype property, the access `Chan` gives its helpers), never state that
+ * other code relies on without importing the class.
  */
 export function wrapPureClasses(source: string): string {
   const lines = source.split('\n')
@@ -50,7 +53,7 @@ export function wrapPureClasses(source: string): string {
       if (decoration.test(line)) last = next
       else if (line.trim() !== '') break
     }
-    if ((computed.length === 0 && last === end) || /^\s+static\s*\{/m.test(body)) {
+    if (computed.length === 0 && last === end && !/^ {2}static\s*\{/m.test(body)) {
       start = end
       continue
     }

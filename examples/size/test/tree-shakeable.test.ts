@@ -54,18 +54,27 @@ describe('wrapPureClasses (the build step that keeps classes tree-shakeable)', (
     )
   })
 
-  it('leaves classes every bundler already drops, and classes with a static block', () => {
+  it('leaves classes every bundler already drops', () => {
     const plain = lines('export class Plain {', '  *[Symbol.iterator]() {}', '  get size() { return 0 }', '}')
     expect(wrapPureClasses(plain)).toBe(plain)
+  })
+
+  it('wraps a class with a static block, which bundlers otherwise keep, block and all', () => {
     const withStatic = lines(
-      'class Chan {',
-      '  [Symbol.dispose]() {}',
+      'export class ChannelConsumer<T> {',
+      '  #hand = 0',
       '  static {',
-      '    internals = {}',
+      '    Object.defineProperty(ChannelConsumer.prototype, AT_HAND, { get() { return 1 } })',
       '  }',
       '}',
     )
-    expect(wrapPureClasses(withStatic)).toBe(withStatic)
+    const out = wrapPureClasses(withStatic).split('\n')
+    expect(out).toHaveLength(6)
+    expect(out[0]).toBe('export const ChannelConsumer = /* @__PURE__ */ (() => { class ChannelConsumer<T> {')
+    expect(out.slice(1, 5)).toEqual(withStatic.split('\n').slice(1, 5))
+    expect(out[5]).toBe(
+      "} Object.defineProperty(ChannelConsumer, 'name', { value: 'ChannelConsumer' }); return ChannelConsumer })()",
+    )
   })
 
   it('wraps async dispose methods, getters with computed keys and several classes per file', () => {
