@@ -53,11 +53,13 @@ it('a queued Workers job retains at most 300 bytes', () => {
   expect(bytes).toBeLessThanOrEqual(300)
 })
 
-it('a queued Workers job on a signal other jobs share costs what a job without one does', () => {
+it('a queued Workers job on a signal other jobs share adds no listener, only its place among them', () => {
   const plain = bytesPerQueuedJob('none')
   const shared = bytesPerQueuedJob('shared')
-  // Measured about ±10 bytes apart from run to run: the signal's one listener is paid once.
-  expect(shared).toBeLessThanOrEqual(plain + 40)
+  // A job with a signal is a Waiter (its link fields in the signal's group: about 40 bytes more,
+  // measured); the signal's one listener (about 300 bytes, below) is paid once for all of them.
+  expect(shared).toBeGreaterThan(plain)
+  expect(shared).toBeLessThanOrEqual(plain + 64)
 })
 
 it('a queued Workers job with its own signal stays within the cost of one abort listener more', () => {
