@@ -21,8 +21,11 @@ beforeAll(async () => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+/** The expression the measuring script gives each job as its signal. */
+const SIGNAL_OF_JOB = { none: 'undefined', shared: 'shared', own: 'new AbortController().signal' }
+
 /** Heap bytes retained per queued job, measured in a fresh `node --expose-gc` on the bundled source. */
-function bytesPerQueuedJob(signal: 'none' | 'shared' | 'own'): number {
+function bytesPerQueuedJob(signal: keyof typeof SIGNAL_OF_JOB): number {
   const script = join(dir, `measure-${signal}.mjs`)
   writeFileSync(
     script,
@@ -32,7 +35,7 @@ const workers = new Workers()
 workers.call(1, () => new Promise(() => {}))
 const work = () => 1
 const shared = new AbortController().signal
-const signals = Array.from({ length: N }, () => (${JSON.stringify(signal)} === 'own' ? new AbortController().signal : ${JSON.stringify(signal)} === 'shared' ? shared : undefined))
+const signals = Array.from({ length: N }, () => ${SIGNAL_OF_JOB[signal]})
 const held = new Array(N)
 gc(); gc()
 const before = process.memoryUsage().heapUsed

@@ -127,6 +127,13 @@ function capture(resolve: (value: unknown) => void): void {
   captured = resolve
 }
 
+/** The resolve function {@link capture} just received, for the job being made; clears it. */
+function takeResolve(): (value: unknown) => void {
+  const resolve = captured as (value: unknown) => void
+  captured = undefined
+  return resolve
+}
+
 /** What the pool does with a queued job, whichever kind it is. */
 interface QueuedJob extends Linked {
   /** Settles the caller's promise; given a rejected promise, rejects it. */
@@ -148,11 +155,9 @@ class Job implements QueuedJob {
   readonly fn: Function
   readonly resolve: (value: unknown) => void
 
-  /** Takes the resolve function {@link capture} just received. */
   constructor(fn: Function) {
     this.fn = fn
-    this.resolve = captured as (value: unknown) => void
-    captured = undefined
+    this.resolve = takeResolve()
   }
 
   /** Calls the work with a context whose signal never aborts. */
@@ -186,12 +191,10 @@ class SignalJob extends Waiter implements QueuedJob {
   readonly resolve: (value: unknown) => void
   readonly #pool: Pool
 
-  /** Takes the resolve function {@link capture} just received. */
   constructor(fn: Function, pool: Pool) {
     super()
     this.fn = fn
-    this.resolve = captured as (value: unknown) => void
-    captured = undefined
+    this.resolve = takeResolve()
     this.#pool = pool
   }
 
