@@ -4,9 +4,10 @@ import {
   assertIterable,
   assertOptions,
   assertPositiveInteger,
+  closedMessage,
   invalid,
   noop,
-  signalOf,
+  refuse,
   unrefTimer,
 } from '@bigbuff/internal'
 import { RedisClient } from '@redis/client'
@@ -20,6 +21,7 @@ import type { Codec, RedisConsumerOptions, RedisStreamOptions } from './types.js
 const DEFAULT_URL = 'redis://127.0.0.1:6379'
 const DEFAULT_TRIM_INTERVAL = 1000
 const DEFAULT_CLAIM_IDLE = 30_000
+const closedPut = (): Error => new ClosedError(closedMessage('put', 'stream'))
 
 /**
  * The `Producer`/`Consumer` contract of `BigBuffer`, durable and shared between processes: one Redis
@@ -102,11 +104,10 @@ export class RedisStream<T> extends Closable implements Producer<T> {
    * ```
    */
   put(value: T, options?: SignalOptions): Promise<void> {
+    const refused = refuse(options, 'put', this.closed ? closedPut : undefined)
+    if (refused !== undefined) return refused
     try {
-      const signal = signalOf(options, 'put')
-      if (signal?.aborted) return Promise.reject(signal.reason)
-      if (this.closed) return Promise.reject(new ClosedError('Cannot put: the stream is closed'))
-      return this.#shared.send(this.#xadd(encodeWith(this.#codec, value), true), signal).then(noop)
+      return this.#shared.send(this.#xadd(encodeWith(this.#codec, value), true), options?.signal).then(noop)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -126,10 +127,14 @@ export class RedisStream<T> extends Closable implements Producer<T> {
    */
   putAll(values: Iterable<T>, options?: SignalOptions): Promise<void> {
     try {
-      const signal = signalOf(options, 'putAll')
       assertIterable(values, 'putAll', 'values')
-      if (signal?.aborted) return Promise.reject(signal.reason)
-      if (this.closed) return Promise.reject(new ClosedError('Cannot put: the stream is closed'))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const refused = refuse(options, 'putAll', this.closed ? closedPut : undefined)
+    if (refused !== undefined) return refused
+    const signal = options?.signal
+    try {
       const texts: string[] = []
       for (const value of values) texts.push(encodeWith(this.#codec, value))
       if (texts.length === 0) return Promise.resolve()
@@ -175,7 +180,7 @@ export class RedisStream<T> extends Closable implements Producer<T> {
       throw new TypeError(invalid(action, 'instance must be a non-empty string', instance))
     }
     assertDuration(claimIdle, action, 'claimIdle')
-    if (this.closed) throw new ClosedError('Cannot open a consumer: the stream is closed')
+    if (this.closed) throw new ClosedError(closedMessage('open a consumer', 'stream'))
     const consumer = new RedisStreamConsumer<T>(
       {
         key: this.#key,
@@ -238,11 +243,11 @@ export class RedisStream<T> extends Closable implements Producer<T> {
     options: SignalOptions | undefined,
     run: (signal: AbortSignal | undefined) => Promise<unknown>,
   ): Promise<number> {
+    const closed = this.closed ? () => new ClosedError(closedMessage(action, 'stream')) : undefined
+    const refused = refuse(options, action, closed)
+    if (refused !== undefined) return refused
     try {
-      const signal = signalOf(options, action)
-      if (signal?.aborted) return Promise.reject(signal.reason)
-      if (this.closed) return Promise.reject(new ClosedError(`Cannot ${action}: the stream is closed`))
-      return run(signal) as Promise<number>
+      return run(options?.signal) as Promise<number>
     } catch (error) {
       return Promise.reject(error)
     }

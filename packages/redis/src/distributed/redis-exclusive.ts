@@ -3,13 +3,17 @@ import {
   assertDuration,
   assertFunction,
   assertOptions,
+  closedMessage,
   deferred,
   invalid,
   noop,
   realClearTimeout,
   realSetTimeout,
-  signalOf,
+  refuse,
   unrefTimer,
+  unwatchAbort,
+  Waiter,
+  watchAbort,
 } from '@bigbuff/internal'
 import { assertCodec, jsonCodec } from '../codec.js'
 import { Connection } from '../connection.js'
@@ -27,17 +31,40 @@ const DEFAULT_LEASE = 10_000
 const CALL = 'call RedisExclusive.call()'
 const START = 'call RedisExclusive.start()'
 
-/** A caller of `call()` or `start()` in this process. */
-interface Caller {
+/**
+ * A caller of `call()` or `start()` in this process: a {@link Waiter}, so the callers of one signal
+ * share its one abort listener.
+ */
+class Caller extends Waiter {
   readonly awaiting: boolean
   readonly resolve: (value: unknown) => void
   readonly reject: (reason: unknown) => void
-  off: () => void
-  batch: LocalBatch | undefined
+  readonly #owner: RedisExclusive
+  batch: LocalBatch | undefined = undefined
   /** In a join being sent (its batch not known yet). */
-  pending: PendingJoin | undefined
-  done: boolean
+  pending: PendingJoin | undefined = undefined
+  done = false
+
+  constructor(
+    owner: RedisExclusive,
+    awaiting: boolean,
+    resolve: (value: unknown) => void,
+    reject: (reason: unknown) => void,
+  ) {
+    super()
+    this.#owner = owner
+    this.awaiting = awaiting
+    this.resolve = resolve
+    this.reject = reject
+  }
+
+  /** Its signal aborted while it waited. */
+  aborted(reason: unknown): void {
+    leave(this.#owner, this, reason)
+  }
 }
+
+let leave: (owner: RedisExclusive, caller: Caller, reason: unknown) => void
 
 /** The callers of one key that joined in this tick: sent to Redis as one JOIN. */
 interface PendingJoin {
@@ -180,35 +207,21 @@ export class RedisExclusive extends Closable {
    *   reached, `LeaseLostError` when this process's run of the batch lost its lease.
    */
   call<T>(key: string, work: DistributedWork<T>, options?: ExclusiveCallOptions): Promise<T> {
-    let signal: AbortSignal | undefined
     let wait: number
     let rate: number
     try {
       assertKey(key, CALL)
       assertFunction(work, CALL, 'work')
-      signal = signalOf(options, CALL)
       wait = duration(options?.wait, CALL, 'wait')
       rate = duration(options?.rateLimit, CALL, 'rateLimit')
     } catch (error) {
       return Promise.reject(error)
     }
-    if (signal?.aborted) return Promise.reject(signal.reason)
-    if (this.closed) return Promise.reject(new ClosedError(`Cannot ${CALL}: the RedisExclusive is closed`))
+    const refused = refuse(options, CALL, this.closed ? () => this.#closedError(CALL) : undefined)
+    if (refused !== undefined) return refused
     const settle = deferred<T>()
-    const caller: Caller = {
-      awaiting: true,
-      resolve: settle.resolve as (value: unknown) => void,
-      reject: settle.reject,
-      off: noop,
-      batch: undefined,
-      pending: undefined,
-      done: false,
-    }
-    if (signal) {
-      const listener = (): void => this.#leave(caller, signal.reason)
-      signal.addEventListener('abort', listener, { once: true })
-      caller.off = () => signal.removeEventListener('abort', listener)
-    }
+    const caller = new Caller(this, true, settle.resolve as (value: unknown) => void, settle.reject)
+    watchAbort(caller, options?.signal)
     this.#join(key, caller, work as DistributedWork<unknown>, wait, rate)
     return settle.promise
   }
@@ -225,18 +238,10 @@ export class RedisExclusive extends Closable {
     assertOptions(options, START)
     const wait = duration(options?.wait, START, 'wait')
     const rate = duration(options?.rateLimit, START, 'rateLimit')
-    if (this.closed) throw new ClosedError(`Cannot ${START}: the RedisExclusive is closed`)
-    const caller: Caller = {
-      awaiting: false,
-      resolve: noop,
-      reject: (error) => {
-        if (!(error instanceof ClosedError)) this.#report(error, key)
-      },
-      off: noop,
-      batch: undefined,
-      pending: undefined,
-      done: false,
-    }
+    if (this.closed) throw this.#closedError(START)
+    const caller = new Caller(this, false, noop, (error) => {
+      if (!(error instanceof ClosedError)) this.#report(error, key)
+    })
     this.#join(key, caller, work, wait, rate)
   }
 
@@ -250,8 +255,7 @@ export class RedisExclusive extends Closable {
   }
 
   protected override async closing(): Promise<void> {
-    const closed = (): ClosedError =>
-      new ClosedError(`Cannot ${CALL}: the RedisExclusive was closed while waiting`)
+    const closed = (): ClosedError => this.#closedError(CALL, true)
     const work: Promise<unknown>[] = []
     for (const pending of [...this.#pending.values(), ...this.#inflight]) {
       for (const caller of pending.callers) this.#settle(caller, false, closed())
@@ -361,9 +365,17 @@ export class RedisExclusive extends Closable {
     this.#state(batch, reply.slice(2))
   }
 
+  static {
+    leave = (owner, caller, reason) => owner.#leave(caller, reason)
+  }
+
+  #closedError(action: string, whileWaiting = false): ClosedError {
+    return new ClosedError(closedMessage(action, 'RedisExclusive', whileWaiting))
+  }
+
   /** A caller's signal aborted: it is rejected now and leaves its batch everywhere. */
   #leave(caller: Caller, reason: unknown): void {
-    // Only reached while the caller waits: its abort listener is removed when it settles.
+    // Only reached while the caller waits: it is unregistered from its signal when it settles.
     const pending = caller.pending
     // A caller not in a join being sent is in a batch.
     const batch = caller.batch as LocalBatch
@@ -485,7 +497,7 @@ export class RedisExclusive extends Closable {
   #settle(caller: Caller, ok: boolean, outcome: unknown): void {
     if (caller.done) return
     caller.done = true
-    caller.off()
+    unwatchAbort(caller)
     if (ok) caller.resolve(outcome)
     else caller.reject(outcome)
   }
